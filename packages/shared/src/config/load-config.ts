@@ -1,0 +1,82 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parseEnv } from 'node:util';
+import type { z } from 'zod';
+
+/** Thrown by parseConfig: one line per problem, each naming the variable. Never carries a value. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export type Env = Record<string, string | undefined>;
+
+/** Reads KEY=VALUE lines of an env file; values already in `env` win (the process environment overrides the file). */
+export function readEnvFile(path: string, env: Env): Env {
+  if (!existsSync(path)) return env;
+  const fromFile = parseEnv(readFileSync(path, 'utf8'));
+  return { ...fromFile, ...env };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, present: boolean): string {
+  const custom = !/^Invalid|^Too (small|big)/.test(issue.message);
+  if (!present && issue.path.length === 1) return 'is required but not set';
+  if (custom) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `must be ${issue.expected === 'number' || issue.expected === 'int' ? 'a number' : issue.expected}`;
+    case 'invalid_value':
+      return `must be one of: ${issue.values.map(String).join(', ')}`;
+    case 'too_small':
+      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters long` : `must be ≥ ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters long` : `must be ≤ ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return `must be a valid ${issue.format}`;
+    default:
+      // zod's own messages name the expectation, never the value.
+      return issue.message;
+  }
+}
+
+/**
+ * Parses `env` with a zod object schema whose keys are variable names. Empty strings count as unset, so
+ * `FOO=` in a .env file falls back to the default. Problems are reported by variable name only: a value is never
+ * echoed, so a malformed secret cannot leak through the error.
+ */
+export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<S> {
+  const cleaned: Env = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
+    const present = typeof issue.path[0] === 'string' && cleaned[issue.path[0]] !== undefined;
+    return `${name}: ${describeIssue(issue, present)}`;
+  });
+  throw new ConfigError(problems);
+}
+
+export type LoadConfigOptions = { env?: Env; envFile?: string | false; exit?: (code: number) => never };
+
+/**
+ * Parses the process configuration once at start. On error prints one line per problem to stderr and exits
+ * with code 2 (configuration error), before any connection is opened.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions = {}): z.output<S> {
+  const envFile = options.envFile ?? process.env.QTP_ENV_FILE ?? '.env';
+  const base = options.env ?? process.env;
+  const env = envFile === false ? base : readEnvFile(envFile, base);
+  try {
+    return parseConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`configuration error (fix the settings below and start again):\n`);
+    for (const p of err.problems) process.stderr.write(`  ${p}\n`);
+    const exit = options.exit ?? ((code: number) => process.exit(code));
+    return exit(2);
+  }
+}

@@ -1,0 +1,24 @@
+export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
+export { ConfigError, type Env, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
+export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, PINNED_SETTINGS } from './connections/clickhouse.ts';
+export { closeRedis, createRedis, type RedisConnection } from './connections/redis.ts';
+export {
+  buildJobId,
+  DEFAULT_RETENTION,
+  defineJob,
+  enqueue,
+  enqueueMany,
+  type JobDefinition,
+  jobOptions,
+  type Payload,
+  PayloadError,
+  parsePayload,
+  type Retention,
+  type RetryPolicy,
+} from './jobs/job-definition.ts';
+export { createQueue, type JobContext, type JobHandler, type JobOutcome, JobRegistry, startWorker, type WorkerSettings } from './jobs/worker.ts';
+export { Shutdown } from './lifecycle/shutdown.ts';
+export { createLogger, type Logger, type LoggerOptions } from './logging/logger.ts';
+export { REDACTED, redactString, redactValue } from './logging/redact.ts';
+export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
+export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';

@@ -1,0 +1,86 @@
+import { type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { z } from 'zod';
+import type { Logger } from '../logging/logger.ts';
+import { type JobDefinition, PayloadError, parsePayload } from './job-definition.ts';
+
+/** What a handler reports for expected cases instead of throwing. Errors that should retry are thrown. */
+export type JobOutcome = { status: 'ok'; detail?: Record<string, unknown> } | { status: 'skipped'; reason: string };
+
+export type JobContext = { job: Job; log: Logger };
+
+export type JobHandler<S extends z.ZodType> = (payload: z.output<S>, ctx: JobContext) => Promise<JobOutcome>;
+
+export type WorkerSettings = {
+  connection: Redis;
+  prefix: string;
+  logger: Logger;
+  concurrency?: number;
+  limiter?: WorkerOptions['limiter'];
+  /** Extra BullMQ options (e.g. lockDuration for long jobs). */
+  options?: Partial<WorkerOptions>;
+};
+
+export function createQueue(def: JobDefinition, connection: Redis, prefix: string): Queue {
+  return new Queue(def.queue, { connection, prefix });
+}
+
+/**
+ * A BullMQ worker for one definition: validates every payload (an invalid one fails at once, unretried),
+ * logs through a child logger carrying the job id and queue, and records the handler's outcome as the
+ * job's return value.
+ */
+export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler: JobHandler<S>, settings: WorkerSettings): Worker {
+  const log = settings.logger.child({ queue: def.queue });
+  const worker = new Worker(
+    def.queue,
+    async (job: Job) => {
+      const jobLog = log.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
+      let payload: z.output<S>;
+      try {
+        payload = parsePayload(def, job.data);
+      } catch (err) {
+        if (err instanceof PayloadError) throw new UnrecoverableError(err.message);
+        throw err;
+      }
+      const outcome = await handler(payload, { job, log: jobLog });
+      if (outcome.status === 'skipped') jobLog.info({ reason: outcome.reason }, 'job skipped');
+      return outcome;
+    },
+    {
+      connection: settings.connection,
+      prefix: settings.prefix,
+      concurrency: settings.concurrency ?? 1,
+      ...(settings.limiter ? { limiter: settings.limiter } : {}),
+      ...settings.options,
+    },
+  );
+  worker.on('failed', (job, err) => {
+    log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
+  });
+  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  return worker;
+}
+
+/**
+ * Wires handlers to definitions. Refuses to start when a required queue has no handler or when a queue gets
+ * two (a typo in wiring shows at boot, not as jobs that wait forever).
+ */
+export class JobRegistry {
+  readonly #entries = new Map<string, { def: JobDefinition; handler: JobHandler<z.ZodType> }>();
+
+  on<S extends z.ZodType>(def: JobDefinition<S>, handler: JobHandler<S>): this {
+    if (this.#entries.has(def.queue)) throw new Error(`queue ${def.queue} already has a handler`);
+    this.#entries.set(def.queue, { def, handler: handler as JobHandler<z.ZodType> });
+    return this;
+  }
+
+  assertHandles(defs: JobDefinition[]): void {
+    const missing = defs.filter((d) => !this.#entries.has(d.queue)).map((d) => d.queue);
+    if (missing.length > 0) throw new Error(`no handler registered for: ${missing.join(', ')}`);
+  }
+
+  start(settings: WorkerSettings, perQueue: Record<string, Partial<WorkerSettings>> = {}): Worker[] {
+    return [...this.#entries.values()].map(({ def, handler }) => startWorker(def, handler, { ...settings, ...perQueue[def.queue] }));
+  }
+}

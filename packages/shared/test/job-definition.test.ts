@@ -1,0 +1,122 @@
+import { type TestRedis, testRedis } from '@qtp/testing';
+import { type Job, QueueEvents, UnrecoverableError } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createLogger, createQueue, defineJob, enqueue, JobRegistry, PayloadError, startWorker } from '../src/index.ts';
+
+const log = createLogger({ name: 'jobs-test', level: 'silent' });
+
+const pageJob = defineJob({
+  queue: 'test-fetch',
+  schema: z.object({ stream: z.literal('orders'), page: z.number().int().positive(), runId: z.string() }),
+  jobId: (p) => `${p.stream}|${p.runId}|p${p.page}`,
+  retry: { attempts: 3, backoffMs: 10, jitter: 0 },
+});
+
+describe('job definitions', () => {
+  let r: TestRedis;
+  beforeAll(() => {
+    r = testRedis('jobs');
+  });
+  afterAll(async () => r.close());
+
+  it('round-trips a payload through a real Redis: validated, deduplicated by id, handled once', async () => {
+    const queue = createQueue(pageJob, r.redis, r.prefix);
+    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    const seen: Array<{ page: number; id: string | undefined }> = [];
+    const worker = startWorker(
+      pageJob,
+      async (payload, { job }) => {
+        seen.push({ page: payload.page, id: job.id });
+        return { status: 'ok', detail: { page: payload.page } };
+      },
+      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+    );
+    try {
+      await events.waitUntilReady();
+      const id = await enqueue(queue, pageJob, { stream: 'orders', page: 3, runId: '2026-11-23T10' });
+      expect(id).toBe('orders|2026-11-23T10|p3');
+      await enqueue(queue, pageJob, { stream: 'orders', page: 3, runId: '2026-11-23T10' }); // duplicate: no-op
+      const job = (await queue.getJob(id)) as Job;
+      const result = await job.waitUntilFinished(events, 10_000);
+      expect(result).toEqual({ status: 'ok', detail: { page: 3 } });
+      expect(seen).toEqual([{ page: 3, id }]);
+      expect(job.opts.attempts).toBe(3);
+      expect(job.opts.removeOnComplete).toEqual({ count: 2000, age: 86400 });
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('rejects an invalid payload when enqueued', async () => {
+    const queue = createQueue(pageJob, r.redis, r.prefix);
+    await expect(enqueue(queue, pageJob, { stream: 'orders', page: 0, runId: 'x' })).rejects.toThrow(PayloadError);
+    await expect(enqueue(queue, pageJob, { stream: 'orders', page: 1, runId: 'a:b' })).rejects.toThrow(/':'/);
+    await queue.close();
+  });
+
+  it('fails an invalid payload at processing time without retrying', async () => {
+    const queue = createQueue(pageJob, r.redis, r.prefix);
+    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    let calls = 0;
+    const worker = startWorker(
+      pageJob,
+      async () => {
+        calls++;
+        return { status: 'ok' };
+      },
+      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+    );
+    try {
+      await events.waitUntilReady();
+      const job = await queue.add(pageJob.queue, { stream: 'events', page: -1 }, { jobId: 'bad-payload', attempts: 3 });
+      await expect(job.waitUntilFinished(events, 10_000)).rejects.toThrow(/invalid test-fetch payload/);
+      const failed = (await queue.getJob('bad-payload')) as Job;
+      expect(failed.attemptsMade).toBe(1);
+      expect(calls).toBe(0);
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('retries a throwing handler with backoff, then succeeds', async () => {
+    const queue = createQueue(pageJob, r.redis, r.prefix);
+    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    let calls = 0;
+    const worker = startWorker(
+      pageJob,
+      async () => {
+        calls++;
+        if (calls < 3) throw new Error('transient');
+        return { status: 'ok' };
+      },
+      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+    );
+    try {
+      await events.waitUntilReady();
+      const id = await enqueue(queue, pageJob, { stream: 'orders', page: 1, runId: 'retry' });
+      const job = (await queue.getJob(id)) as Job;
+      await job.waitUntilFinished(events, 10_000);
+      expect(calls).toBe(3);
+    } finally {
+      await worker.close();
+      await events.close();
+      await queue.close();
+    }
+  });
+
+  it('registry refuses a missing or a second handler', () => {
+    const other = defineJob({ queue: 'test-other', schema: z.object({}), jobId: () => 'x' });
+    const registry = new JobRegistry().on(pageJob, async () => ({ status: 'ok' }));
+    expect(() => registry.on(pageJob, async () => ({ status: 'ok' }))).toThrow(/already has a handler/);
+    expect(() => registry.assertHandles([pageJob, other])).toThrow(/no handler registered for: test-other/);
+  });
+
+  it('UnrecoverableError is what invalid payloads become', () => {
+    expect(new UnrecoverableError('x')).toBeInstanceOf(Error);
+  });
+});

@@ -1,0 +1,1 @@
+export { type TestClickHouse, type TestRedis, testClickHouse, testRedis, uniqueName } from './servers.ts';
