@@ -34,12 +34,12 @@ describe('logger redaction', () => {
   it('hides e-mails and phones by key and by shape, anywhere', () => {
     const c = capture();
     c.log.info(
-      { order: { client: { email: 'anna.k@example.com', details: { phone: '+79001234567' } } }, text: 'call +7 900 123-45-67 or mail ivan@example.org' },
+      { order: { client: { email: 'anna.k@example.com', details: { phone: '+79000000123' } } }, text: 'call +7 900 000-01-23 or mail ivan@example.org' },
       'order',
     );
-    c.log.warn('buyer ivan@example.org phoned from 8 (912) 345-67-89');
+    c.log.warn('buyer ivan@example.org phoned from 8 (900) 000-67-89');
     const out = c.text();
-    for (const pii of ['anna.k@example.com', '+79001234567', '900 123-45-67', 'ivan@example.org', '345-67-89']) expect(out).not.toContain(pii);
+    for (const pii of ['anna.k@example.com', '+79000000123', '900 000-01-23', 'ivan@example.org', '000-67-89']) expect(out).not.toContain(pii);
     expect(c.json()[1]?.msg).toBe(`buyer ${REDACTED} phoned from ${REDACTED}`);
   });
 

@@ -1,0 +1,57 @@
+import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
+import type { Queue } from 'bullmq';
+import { fetchJob, type PagePayload, pageSource } from '../jobs/fetch.job.ts';
+import { transformJob } from '../jobs/transform.job.ts';
+import { sanitizeOrder } from '../pii/order-allowlist.ts';
+import type { RunTracker } from '../state/run-tracker.ts';
+import type { FilterVerifier, OrdersApi } from './ports.ts';
+
+export type FetchPageDeps = {
+  api: OrdersApi;
+  verifyFilter: FilterVerifier;
+  tracker: RunTracker;
+  fetchQueue: Queue;
+  transformQueue: Queue;
+  piiSalt: string;
+  now?: () => Date;
+};
+
+const numericId = (r: unknown): number | null => {
+  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : null;
+};
+
+/** One page: fetch, verify the filter, drop PII at this boundary, hand the records to the transformer. */
+export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: Logger): Promise<JobOutcome> {
+  const page = await deps.api.listPage('orders', { page: p.page, ...(p.where ? { where: p.where } : {}), ...(p.orderBy ? { orderBy: p.orderBy } : {}) });
+  const filterIgnored = p.where ? !deps.verifyFilter(page.data, p.where).honoured : false;
+  if (filterIgnored) log.warn({ where: p.where }, 'rows outside the filter: server ignored it; rows kept (extra rows are harmless)');
+  if (p.page < page.lastPage && page.data.length < page.paging.perPage) {
+    log.warn(
+      { got: page.data.length, perPage: page.paging.perPage, lastPage: page.lastPage },
+      'short page before the last page: the list changed while walking',
+    );
+  }
+
+  // Tail walk: if the list shifted so that this page starts above the high-water id, also read the page before.
+  if (p.stopBelowId !== undefined && p.page > 1) {
+    const ids = page.data.map(numericId).filter((id): id is number => id !== null);
+    if (ids.length > 0 && Math.min(...ids) > p.stopBelowId) {
+      const prev: PagePayload = { ...p, page: p.page - 1 };
+      await deps.tracker.plan(p.runId, [pageSource(prev)], { total: page.paging.total, perPage: page.paging.perPage });
+      await enqueue(deps.fetchQueue, fetchJob, prev);
+      log.info({ page: prev.page }, 'page starts above the high-water id: extending the walk backwards');
+    }
+  }
+
+  const records = page.data.map((r) => sanitizeOrder(r, deps.piiSalt));
+  await enqueue(deps.transformQueue, transformJob, {
+    runId: p.runId,
+    stream: p.stream,
+    source: pageSource(p),
+    fetchedAt: (deps.now?.() ?? new Date()).toISOString(),
+    filterIgnored,
+    records,
+  });
+  return { status: 'ok', detail: { rows: records.length, total: page.paging.total } };
+}

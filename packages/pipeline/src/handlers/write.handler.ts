@@ -1,0 +1,19 @@
+import type { JobOutcome, Logger } from '@qtp/shared';
+import type { WritePayload } from '../jobs/write.job.ts';
+import type { RunTracker } from '../state/run-tracker.ts';
+import type { BatchWriter } from '../writer/batch-writer.ts';
+import { type FinalizeDeps, finalizeRun } from './finalize-run.ts';
+
+export type WriteDeps = FinalizeDeps & { writer: BatchWriter; tracker: RunTracker };
+
+/**
+ * Completes only after ClickHouse confirmed the insert holding this job's rows; then records the page as done and,
+ * if it was the run's last page, finalises the run.
+ */
+export async function handleWrite(p: WritePayload, jobId: string, deps: WriteDeps, log: Logger): Promise<JobOutcome> {
+  await deps.writer.write(jobId, p.rows);
+  const written = Object.values(p.rows).reduce((n, rows) => n + rows.length, 0);
+  const complete = await deps.tracker.markDone(p.runId, p.source, { ...p.stats, written });
+  if (complete && (await deps.tracker.claimFinalize(p.runId))) await finalizeRun(p.runId, deps, log);
+  return { status: 'ok', detail: { written } };
+}

@@ -1,0 +1,10 @@
+/** Queue names: one job definition per queue (see jobs/*.job.ts). */
+export const QUEUES = {
+  plan: 'plan',
+  fetch: 'fetch',
+  transform: 'transform',
+  write: 'write',
+} as const;
+
+export type StreamName = 'orders';
+export type RunMode = 'incremental' | 'reconcile' | 'backfill';

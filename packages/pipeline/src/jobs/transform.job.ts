@@ -1,0 +1,19 @@
+import { defineJob } from '@qtp/shared';
+import { z } from 'zod';
+import { QUEUES } from './queues.ts';
+
+/** One fetched page, PII already dropped by the fetcher's allow-list. */
+export const transformJob = defineJob({
+  queue: QUEUES.transform,
+  schema: z.object({
+    runId: z.string(),
+    stream: z.literal('orders'),
+    source: z.string(),
+    fetchedAt: z.string(),
+    /** Rows violated the requested filter (the server ignored it): kept, since extra rows are harmless. */
+    filterIgnored: z.boolean().default(false),
+    records: z.array(z.unknown()),
+  }),
+  jobId: (p) => `${p.runId}|${p.source}|t`,
+  retry: { attempts: 5, backoffMs: 1_000 },
+});

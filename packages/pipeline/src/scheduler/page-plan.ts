@@ -1,0 +1,67 @@
+import type { Condition, OrderBy } from '../handlers/ports.ts';
+
+export type PlannedPage = { query: 'new' | 'changed' | 'list'; page: number; where?: Condition[]; orderBy?: OrderBy; stopBelowId?: number };
+
+export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / Math.max(1, perPage)));
+
+/** The page holding list position `position` (1-based), one page earlier as a margin against shifts. */
+export function pageOfPosition(position: number, perPage: number): number {
+  const page = Math.floor(Math.max(0, position - 1) / Math.max(1, perPage)) + 1;
+  return Math.max(1, page - 1);
+}
+
+export type PlanInput = {
+  mode: 'incremental' | 'reconcile';
+  perPage: number;
+  total: number;
+  highWaterId: number;
+  highWaterPosition: number;
+  /** Filtered queries the server was seen to honour, with their own totals (null = ignored or not asked). */
+  newFiltered: { where: Condition[]; total: number } | null;
+  changedSince: string | null;
+  changedFiltered: { where: Condition[]; total: number } | null;
+  changedFallbackPosition: number;
+};
+
+const ORDER_BY: OrderBy = { id: 'asc' };
+
+/**
+ * Which pages a run reads (pure). Reconciliation and the first load walk the whole list. Otherwise new orders come
+ * from the `id > high-water` filter when the server honours it, else from the unfiltered tail starting at the page
+ * that held the high-water id; changed orders from the `updated_at >= since` filter, else from the unfiltered tail
+ * starting at the first order created in the look-back. Unfiltered pages are shared between both needs.
+ */
+export function planPages(p: PlanInput): PlannedPage[] {
+  const last = lastPageOf(p.total, p.perPage);
+  const list = new Set<number>();
+  const out: PlannedPage[] = [];
+  const tail = (from: number) => {
+    for (let page = from; page <= last; page++) list.add(page);
+  };
+  if (p.mode === 'reconcile' || p.highWaterId === 0) {
+    tail(1);
+  } else {
+    if (p.newFiltered) {
+      for (let page = 1; page <= lastPageOf(p.newFiltered.total, p.perPage); page++)
+        out.push({ query: 'new', page, where: p.newFiltered.where, orderBy: ORDER_BY });
+    } else {
+      tail(pageOfPosition(p.highWaterPosition, p.perPage));
+    }
+    if (p.changedSince !== null) {
+      if (p.changedFiltered) {
+        for (let page = 1; page <= lastPageOf(p.changedFiltered.total, p.perPage); page++) {
+          out.push({ query: 'changed', page, where: p.changedFiltered.where, orderBy: ORDER_BY });
+        }
+      } else {
+        tail(pageOfPosition(p.changedFallbackPosition, p.perPage));
+      }
+    }
+  }
+  const firstList = Math.min(...list);
+  for (const page of [...list].sort((a, b) => a - b)) {
+    out.push(
+      page === firstList && p.mode === 'incremental' && p.highWaterId > 0 ? { query: 'list', page, stopBelowId: p.highWaterId } : { query: 'list', page },
+    );
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * Transient bookkeeping of in-flight runs, in Redis. The durable truth is etl_state in ClickHouse; if this is lost,
+ * the run simply never finalises, the state is not advanced and the next run covers the same ground again.
+ *
+ *   <prefix>:run:<runId>        hash: stream, mode, startedAt, expected, total, perPage, counters, maxId, maxUpdatedAtMs
+ *   <prefix>:run:<runId>:pages  set of page sources planned
+ *   <prefix>:run:<runId>:done   set of page sources whose rows ClickHouse confirmed (idempotent under redelivery)
+ *   <prefix>:runlock:<stream>   the active run of a stream (NX + TTL): no two overlapping runs
+ */
+export type RunInfo = {
+  runId: string;
+  stream: string;
+  mode: string;
+  startedAt: string;
+  planned: boolean;
+  expected: number;
+  done: number;
+  total: number;
+  perPage: number;
+  fetched: number;
+  valid: number;
+  quarantined: number;
+  written: number;
+  maxId: number;
+  maxUpdatedAtMs: number;
+  filterIgnored: number;
+  finalized: boolean;
+};
+
+const RUN_TTL_S = 7 * 24 * 3600;
+
+// Marks a page done once and folds its stats in; returns {done, planned pages, planned flag} after the update.
+const MARK_DONE = `
+local added = redis.call('SADD', KEYS[2], ARGV[1])
+if added == 1 then
+  redis.call('HINCRBY', KEYS[1], 'fetched', ARGV[2])
+  redis.call('HINCRBY', KEYS[1], 'valid', ARGV[3])
+  redis.call('HINCRBY', KEYS[1], 'quarantined', ARGV[4])
+  redis.call('HINCRBY', KEYS[1], 'written', ARGV[5])
+  redis.call('HINCRBY', KEYS[1], 'filterIgnored', ARGV[8])
+  if tonumber(redis.call('HGET', KEYS[1], 'maxId') or '0') < tonumber(ARGV[6]) then redis.call('HSET', KEYS[1], 'maxId', ARGV[6]) end
+  if tonumber(redis.call('HGET', KEYS[1], 'maxUpdatedAtMs') or '0') < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'maxUpdatedAtMs', ARGV[7]) end
+end
+return {redis.call('SCARD', KEYS[2]), redis.call('SCARD', KEYS[3]), tonumber(redis.call('HGET', KEYS[1], 'planned') or '0')}
+`;
+
+export class RunTracker {
+  readonly #redis: Redis;
+  readonly #prefix: string;
+
+  constructor(redis: Redis, prefix: string) {
+    this.#redis = redis;
+    this.#prefix = prefix;
+  }
+
+  #key(runId: string, part = '') {
+    return `${this.#prefix}:run:${runId}${part}`;
+  }
+
+  /** Takes the stream's run lock; false when another run holds it. */
+  async lock(stream: string, runId: string, ttlMs: number): Promise<boolean> {
+    return (await this.#redis.set(`${this.#prefix}:runlock:${stream}`, runId, 'PX', ttlMs, 'NX')) === 'OK';
+  }
+
+  async lockHolder(stream: string): Promise<string | null> {
+    return this.#redis.get(`${this.#prefix}:runlock:${stream}`);
+  }
+
+  /** Releases the lock only if this run still holds it. */
+  async unlock(stream: string, runId: string): Promise<void> {
+    await this.#redis.eval(
+      `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`,
+      1,
+      `${this.#prefix}:runlock:${stream}`,
+      runId,
+    );
+  }
+
+  async start(runId: string, stream: string, mode: string, startedAt: string): Promise<void> {
+    await this.#redis.multi().hset(this.#key(runId), { runId, stream, mode, startedAt, planned: 0 }).expire(this.#key(runId), RUN_TTL_S).exec();
+  }
+
+  /** Registers the pages discovery fanned out (before they are enqueued, so completion can never be seen early). */
+  async plan(runId: string, sources: string[], paging: { total: number; perPage: number }): Promise<void> {
+    const m = this.#redis.multi();
+    if (sources.length > 0) m.sadd(this.#key(runId, ':pages'), ...sources);
+    m.hset(this.#key(runId), { planned: 1, total: paging.total, perPage: paging.perPage });
+    m.expire(this.#key(runId, ':pages'), RUN_TTL_S);
+    await m.exec();
+  }
+
+  /** After ClickHouse confirmed a page's rows. Returns true when this made the run complete. */
+  async markDone(
+    runId: string,
+    source: string,
+    s: { fetched: number; valid: number; quarantined: number; written: number; maxId: number; maxUpdatedAtMs: number; filterIgnored: boolean },
+  ): Promise<boolean> {
+    const [, , planned] = (await this.#redis.eval(
+      MARK_DONE,
+      3,
+      this.#key(runId),
+      this.#key(runId, ':done'),
+      this.#key(runId, ':pages'),
+      source,
+      s.fetched,
+      s.valid,
+      s.quarantined,
+      s.written,
+      s.maxId,
+      s.maxUpdatedAtMs,
+      s.filterIgnored ? 1 : 0,
+    )) as [number, number, number];
+    await this.#redis.expire(this.#key(runId, ':done'), RUN_TTL_S);
+    return planned === 1 && (await this.isComplete(runId));
+  }
+
+  async isComplete(runId: string): Promise<boolean> {
+    const [planned, missing] = await Promise.all([
+      this.#redis.hget(this.#key(runId), 'planned'),
+      this.#redis.sdiff(this.#key(runId, ':pages'), this.#key(runId, ':done')),
+    ]);
+    return planned === '1' && missing.length === 0;
+  }
+
+  /** True for exactly one caller: whoever finalises the run. */
+  async claimFinalize(runId: string): Promise<boolean> {
+    return (await this.#redis.hsetnx(this.#key(runId), 'finalized', '1')) === 1;
+  }
+
+  async info(runId: string): Promise<RunInfo | null> {
+    const [h, done, pages] = await Promise.all([
+      this.#redis.hgetall(this.#key(runId)),
+      this.#redis.scard(this.#key(runId, ':done')),
+      this.#redis.scard(this.#key(runId, ':pages')),
+    ]);
+    if (!h.runId) return null;
+    const n = (k: string) => Number(h[k] ?? 0);
+    return {
+      runId: h.runId,
+      stream: h.stream ?? '',
+      mode: h.mode ?? '',
+      startedAt: h.startedAt ?? '',
+      planned: h.planned === '1',
+      expected: pages,
+      done,
+      total: n('total'),
+      perPage: n('perPage'),
+      fetched: n('fetched'),
+      valid: n('valid'),
+      quarantined: n('quarantined'),
+      written: n('written'),
+      maxId: n('maxId'),
+      maxUpdatedAtMs: n('maxUpdatedAtMs'),
+      filterIgnored: n('filterIgnored'),
+      finalized: h.finalized === '1',
+    };
+  }
+}

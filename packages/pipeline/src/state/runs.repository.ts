@@ -1,0 +1,50 @@
+import type { ClickHouseClient } from '@qtp/shared';
+import type { RunInfo } from './run-tracker.ts';
+
+export type RunStatus = 'running' | 'ok' | 'failed' | 'abandoned' | 'dry_run';
+
+const ch = (iso: string) => new Date(iso).toISOString().replace('T', ' ').replace('Z', '');
+
+/** Run history (meta_job_runs): one row per run, replaced as the run progresses. */
+export class RunsRepository {
+  readonly #ch: ClickHouseClient;
+
+  constructor(client: ClickHouseClient) {
+    this.#ch = client;
+  }
+
+  async record(run: RunInfo, status: RunStatus, error = '', finishedAt: string | null = null): Promise<void> {
+    await this.#ch.insert({
+      table: 'meta_job_runs',
+      format: 'JSONEachRow',
+      values: [
+        {
+          run_id: run.runId,
+          stream: run.stream,
+          mode: run.mode,
+          window_from: null,
+          window_to: null,
+          pages: run.done,
+          rows_fetched: run.fetched,
+          rows_valid: run.valid,
+          rows_quarantined: run.quarantined,
+          rows_written: run.written,
+          status,
+          error,
+          started_at: ch(run.startedAt),
+          finished_at: finishedAt ? ch(finishedAt) : null,
+          _ver: ch(new Date().toISOString()),
+        },
+      ],
+    });
+  }
+
+  async latest(stream: string, limit = 10): Promise<Array<Record<string, unknown>>> {
+    const rs = await this.#ch.query({
+      query: `SELECT * FROM meta_job_runs FINAL WHERE stream = {stream:String} ORDER BY started_at DESC LIMIT {limit:UInt32}`,
+      query_params: { stream, limit },
+      format: 'JSONEachRow',
+    });
+    return rs.json();
+  }
+}

@@ -1,0 +1,77 @@
+/** Row shapes of the staging tables (migrations 0005/0006), as inserted with JSONEachRow. */
+export type OrderRow = {
+  order_id: number;
+  client_hash: string;
+  event_id: number;
+  site_id: number | null;
+  payment_id: number | null;
+  payment_type_id: string;
+  backend_user_id: number | null;
+  discount_id: number | null;
+  promo_code_id: number | null;
+  access_code_id: number | null;
+  status: 'reserved' | 'cancelled' | 'paid' | 'partially_refunded' | 'refunded';
+  payed: 0 | 1;
+  payed_at: string | null;
+  reserved: 0 | 1;
+  reserved_to: string | null;
+  price: string;
+  original_price: string;
+  currency_id: string;
+  tickets_count: number;
+  tickets_sold: number;
+  tickets_refunded: number;
+  refunded_amount: string;
+  utm_source: string;
+  utm_medium: string;
+  utm_campaign: string;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  sale_date_msk: string | null;
+  created_date_msk: string;
+  _ver: string;
+};
+
+export type OrderLineRow = {
+  basket_id: number;
+  order_id: number;
+  event_id: number;
+  show_id: number;
+  seat_id: string;
+  seat_name: string;
+  zone_key: string;
+  multiprice_code: string;
+  quantity: number;
+  original_price: string;
+  discount_value: string;
+  price: string;
+  ticket_amount: string;
+  service_fee_amount: string;
+  order_payed: 0 | 1;
+  order_payed_at: string | null;
+  is_sold: 0 | 1;
+  is_refunded: 0 | 1;
+  is_cancelled: 0 | 1;
+  checked_at: string | null;
+  refunded_at: string | null;
+  refunded_amount: string | null;
+  refunded_deduction_amount: string | null;
+  created_at: string;
+  updated_at: string;
+  deleted_at: string | null;
+  order_created_at: string;
+  sale_date_msk: string | null;
+  refund_date_msk: string | null;
+  _ver: string;
+};
+
+export type QuarantineRow = {
+  stream: string;
+  record_key: string;
+  reason: string;
+  raw: string;
+  first_seen: string;
+  last_seen: string;
+  seen_count: number;
+};

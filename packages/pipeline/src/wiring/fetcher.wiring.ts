@@ -1,0 +1,29 @@
+import { createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import type { FetcherConfig } from '../config/env.ts';
+import { handleDiscover } from '../handlers/discover.handler.ts';
+import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
+import type { FilterVerifier, OrdersApi } from '../handlers/ports.ts';
+import { fetchJob } from '../jobs/fetch.job.ts';
+import { transformJob } from '../jobs/transform.job.ts';
+import { RunTracker } from '../state/run-tracker.ts';
+import { type Stage, stage } from './stage.ts';
+
+export type FetcherDeps = { redis: RedisConnection; log: Logger; api: OrdersApi; verifyFilter: FilterVerifier; now?: () => Date };
+
+/** Pages through the API. The queue's limiter is global: every fetcher replica together stays under QTICKETS_RPS. */
+export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
+  const prefix = cfg.QUEUE_PREFIX;
+  const fetchQueue = createQueue(fetchJob, deps.redis, prefix);
+  const transformQueue = createQueue(transformJob, deps.redis, prefix);
+  const tracker = new RunTracker(deps.redis, prefix);
+  const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
+  const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
+  const worker = startWorker(fetchJob, (p, { log }) => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log)), {
+    connection: deps.redis.duplicate(),
+    prefix,
+    logger: deps.log,
+    concurrency: cfg.FETCH_CONCURRENCY,
+    limiter: { max: cfg.QTICKETS_RPS, duration: 1_000 },
+  });
+  return stage('fetcher', [worker], [fetchQueue, transformQueue]);
+}
