@@ -22,7 +22,7 @@ describe('job definitions', () => {
 
   it('round-trips a payload through a real Redis: validated, deduplicated by id, handled once', async () => {
     const queue = createQueue(pageJob, r.redis, r.prefix);
-    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    const events = new QueueEvents(pageJob.queue, { connection: r.connectionOptions, prefix: r.prefix });
     const seen: Array<{ page: number; id: string | undefined }> = [];
     const worker = startWorker(
       pageJob,
@@ -30,7 +30,7 @@ describe('job definitions', () => {
         seen.push({ page: payload.page, id: job.id });
         return { status: 'ok', detail: { page: payload.page } };
       },
-      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+      { connection: r.redis, prefix: r.prefix, logger: log },
     );
     try {
       await events.waitUntilReady();
@@ -59,7 +59,7 @@ describe('job definitions', () => {
 
   it('fails an invalid payload at processing time without retrying', async () => {
     const queue = createQueue(pageJob, r.redis, r.prefix);
-    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    const events = new QueueEvents(pageJob.queue, { connection: r.connectionOptions, prefix: r.prefix });
     let calls = 0;
     const worker = startWorker(
       pageJob,
@@ -67,7 +67,7 @@ describe('job definitions', () => {
         calls++;
         return { status: 'ok' };
       },
-      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+      { connection: r.redis, prefix: r.prefix, logger: log },
     );
     try {
       await events.waitUntilReady();
@@ -85,7 +85,7 @@ describe('job definitions', () => {
 
   it('retries a throwing handler with backoff, then succeeds', async () => {
     const queue = createQueue(pageJob, r.redis, r.prefix);
-    const events = new QueueEvents(pageJob.queue, { connection: r.redis.duplicate(), prefix: r.prefix });
+    const events = new QueueEvents(pageJob.queue, { connection: r.connectionOptions, prefix: r.prefix });
     let calls = 0;
     const worker = startWorker(
       pageJob,
@@ -94,7 +94,7 @@ describe('job definitions', () => {
         if (calls < 3) throw new Error('transient');
         return { status: 'ok' };
       },
-      { connection: r.redis.duplicate(), prefix: r.prefix, logger: log },
+      { connection: r.redis, prefix: r.prefix, logger: log },
     );
     try {
       await events.waitUntilReady();

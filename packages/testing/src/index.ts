@@ -1,1 +1,2 @@
 export { type TestClickHouse, type TestRedis, testClickHouse, testRedis, uniqueName } from './servers.ts';
+export { count, MIGRATIONS_DIR, testWarehouse } from './warehouse.ts';

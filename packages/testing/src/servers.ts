@@ -32,11 +32,20 @@ export async function testClickHouse(prefix = 'test'): Promise<TestClickHouse> {
   };
 }
 
-export type TestRedis = { url: string; prefix: string; redis: Redis; close: () => Promise<void> };
+export type TestRedis = {
+  url: string;
+  prefix: string;
+  redis: Redis;
+  /** For BullMQ objects that should own (and close) their connection. */
+  connectionOptions: { host: string; port: number; maxRetriesPerRequest: null };
+  close: () => Promise<void>;
+};
 
 /** A Redis connection and a key prefix of its own, for one test file. */
 export function testRedis(prefix = 'test'): TestRedis {
   const url = inject('redisUrl');
   const redis = createRedis(url, uniqueName(prefix));
-  return { url, prefix: uniqueName(prefix), redis, close: () => closeRedis(redis) };
+  const u = new URL(url);
+  const connectionOptions = { host: u.hostname, port: Number(u.port || 6379), maxRetriesPerRequest: null };
+  return { url, prefix: uniqueName(prefix), redis, connectionOptions, close: () => closeRedis(redis) };
 }

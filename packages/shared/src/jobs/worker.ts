@@ -1,6 +1,7 @@
 import { type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
+import { closeRedis } from '../connections/redis.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type JobDefinition, PayloadError, parsePayload } from './job-definition.ts';
 
@@ -12,6 +13,7 @@ export type JobContext = { job: Job; log: Logger };
 export type JobHandler<S extends z.ZodType> = (payload: z.output<S>, ctx: JobContext) => Promise<JobOutcome>;
 
 export type WorkerSettings = {
+  /** Shared connection; the worker duplicates it (a worker needs a blocking connection of its own). */
   connection: Redis;
   prefix: string;
   logger: Logger;
@@ -32,6 +34,8 @@ export function createQueue(def: JobDefinition, connection: Redis, prefix: strin
  */
 export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler: JobHandler<S>, settings: WorkerSettings): Worker {
   const log = settings.logger.child({ queue: def.queue });
+  // A worker blocks on its connection, so it gets its own; it is closed with the worker.
+  const connection = settings.connection.duplicate();
   const worker = new Worker(
     def.queue,
     async (job: Job) => {
@@ -48,7 +52,7 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
       return outcome;
     },
     {
-      connection: settings.connection,
+      connection,
       prefix: settings.prefix,
       concurrency: settings.concurrency ?? 1,
       ...(settings.limiter ? { limiter: settings.limiter } : {}),
@@ -59,6 +63,7 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
     log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
   });
   worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('closed', () => void closeRedis(connection));
   return worker;
 }
 

@@ -1,0 +1,125 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { planRunJob, StateRepository } from '@qtp/pipeline';
+import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, intFromEnv, loadConfig, logEnv, Migrator } from '@qtp/shared';
+import { startSimulator } from '@qtp/simulator';
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { spawnApps, stopApps } from './app-processes.ts';
+import { startClickHouse } from './clickhouse.launcher.ts';
+import { startRedis } from './redis.launcher.ts';
+import { dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales-summary.ts';
+
+/**
+ * `pnpm start`: the whole pipeline on the embedded default — QTickets simulator, local ClickHouse and Redis (or
+ * CLICKHOUSE_URL / REDIS_URL when set), migrations, and the four apps as separate processes. Prints the sales
+ * summary from the views after every completed run; the simulator's clock runs DEMO_CLOCK_SPEED times faster than
+ * real time so new orders, payments and refunds keep arriving. `--once` stops after the first run.
+ */
+const { values: flags } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
+const ROOT = resolve(import.meta.dirname, '../../..');
+const cfg = loadConfig(
+  z.object({
+    ...logEnv,
+    EMBEDDED_DATA_DIR: z.string().default(join(ROOT, '.data', 'demo')),
+    CLICKHOUSE_URL: z.url().optional(),
+    REDIS_URL: z.url().optional(),
+    SIM_SEED: intFromEnv(0, 2 ** 31).default(1),
+    SIM_HISTORY_DAYS: intFromEnv(1, 3_650).default(60),
+    SIM_ORDERS_PER_DAY: intFromEnv(1, 100_000).default(750),
+    DEMO_CLOCK_SPEED: intFromEnv(0, 100_000).default(120),
+    DEMO_SCHEDULE: z.string().default('* * * * *'),
+  }),
+);
+const log = createLogger({ name: 'start', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
+const out = (s: string) => process.stdout.write(s);
+
+// The simulator's world starts anew on every start, so the demo's data does too.
+rmSync(cfg.EMBEDDED_DATA_DIR, { recursive: true, force: true });
+mkdirSync(join(cfg.EMBEDDED_DATA_DIR, 'logs'), { recursive: true });
+
+const stops: Array<() => Promise<unknown>> = [];
+const [clickhouseUrl, redisUrl] = await Promise.all([
+  cfg.CLICKHOUSE_URL ??
+    startClickHouse({ dataDir: join(cfg.EMBEDDED_DATA_DIR, 'clickhouse') }).then((s) => {
+      stops.push(s.stop);
+      return s.url;
+    }),
+  cfg.REDIS_URL ??
+    startRedis({ dataDir: join(cfg.EMBEDDED_DATA_DIR, 'redis') }).then((s) => {
+      stops.push(s.stop);
+      return s.url;
+    }),
+]);
+const sim = await startSimulator({ seed: cfg.SIM_SEED, historyDays: cfg.SIM_HISTORY_DAYS, ordersPerDay: cfg.SIM_ORDERS_PER_DAY });
+stops.unshift(() => sim.close());
+out(`ClickHouse ${clickhouseUrl}, Redis ${redisUrl}, QTickets simulator ${sim.apiBaseUrl} (${sim.orderIds().length} orders, clock ${sim.now()})\n`);
+
+const ch = { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_USER: 'default', CLICKHOUSE_PASSWORD: '', CLICKHOUSE_DATABASE: 'qtickets' };
+const admin = createClickHouseAdmin(ch);
+const migrated = await new Migrator(admin, { dir: join(ROOT, 'migrations'), database: ch.CLICKHOUSE_DATABASE, log }).up();
+await admin.close();
+out(`migrations: ${migrated.applied.length} applied${migrated.skipped.length ? `, ${migrated.skipped.length} skipped (no SQL access control on the embedded server)` : ''}\n`);
+
+const env: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  QTP_ENV_FILE: '/dev/null',
+  LOG_LEVEL: cfg.LOG_LEVEL === 'silent' ? 'info' : cfg.LOG_LEVEL,
+  LOG_FORMAT: 'json',
+  REDIS_URL: redisUrl,
+  QUEUE_PREFIX: 'qtp',
+  ...ch,
+  QTICKETS_BASE_URL: sim.apiBaseUrl,
+  QTICKETS_TOKEN: sim.token,
+  QTICKETS_RPS: '50',
+  FETCH_CONCURRENCY: '4',
+  PII_HASH_SALT: randomBytes(24).toString('hex'),
+  SCHEDULE_ORDERS: cfg.DEMO_SCHEDULE,
+};
+let stopping = false;
+const children = spawnApps(env, join(cfg.EMBEDDED_DATA_DIR, 'logs'), (app, code) => {
+  if (!stopping) {
+    out(`${app} exited with code ${code}; see ${join(cfg.EMBEDDED_DATA_DIR, 'logs', `${app}.log`)}\n`);
+    void shutdown(1);
+  }
+});
+out(`apps started: ${[...children.keys()].join(', ')} (logs in ${join(cfg.EMBEDDED_DATA_DIR, 'logs')})\n`);
+
+const redis = createRedis(redisUrl, 'qtp-start');
+const clickhouse = createClickHouse(ch);
+const planQueue = createQueue(planRunJob, redis, 'qtp');
+await enqueue(planQueue, planRunJob, { stream: 'orders', mode: 'incremental', requestId: `start-${Date.now()}` });
+out('first run enqueued: loading the whole history...\n');
+
+const state = new StateRepository(clickhouse);
+let lastRun = '';
+let lastTick = Date.now();
+const timer = setInterval(async () => {
+  const now = Date.now();
+  if (cfg.DEMO_CLOCK_SPEED > 0 && lastRun) sim.advance((now - lastTick) * cfg.DEMO_CLOCK_SPEED);
+  lastTick = now;
+  const st = await state.get('orders').catch(() => null);
+  if (!st || !st.lastRunId || st.lastRunId === lastRun) return;
+  lastRun = st.lastRunId;
+  const summary = await salesSummary(clickhouse);
+  const matches = isDeepStrictEqual(await dashboardByDay(clickhouse), truthByDay(sim.truth()));
+  out(`\nrun ${st.lastRunId} complete (simulator clock ${sim.now()}); last 14 days from v_qtickets_sales_dashboard:\n${formatSummary(summary)}`);
+  out(`matches the simulator's ground truth: ${matches ? 'yes' : 'no (a newer run will catch up)'}\n`);
+  if (flags.once) void shutdown(matches ? 0 : 1);
+}, 1_000);
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  clearInterval(timer);
+  await stopApps(children);
+  await planQueue.close();
+  await closeRedis(redis);
+  await clickhouse.close();
+  for (const stop of stops) await stop();
+  process.exit(code);
+}
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));

@@ -1,0 +1,150 @@
+import { Writable } from 'node:stream';
+import { TABLES, writeJob } from '@qtp/pipeline';
+import { createQueue } from '@qtp/shared';
+import { count } from '@qtp/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dashboardByDay, type Harness, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
+
+const DAY = 86_400_000;
+const logs: string[] = [];
+const logSink = new Writable({
+  write(chunk, _e, cb) {
+    logs.push(String(chunk));
+    cb();
+  },
+});
+
+async function expectTruth(h: Harness) {
+  expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
+  // no duplicates survive FINAL, and no stale version wins: one row per natural key
+  expect(await count(h.ch, `SELECT count() FROM ${TABLES.orders} FINAL`)).toBe(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`));
+  expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines} FINAL`)).toBe(await count(h.ch, `SELECT uniqExact(basket_id) FROM ${TABLES.orderLines}`));
+  const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
+  expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
+}
+
+describe('orders end to end: simulator → scheduler → fetcher → transformer → writer → ClickHouse', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: 11, historyDays: 62, ordersPerDay: 85, faults: { error503Rate: 0.1, malformedRate: 0.003 } }, logSink);
+    await startAll(h);
+  });
+  afterAll(async () => h?.close());
+
+  it('loads a seeded history (≥ 5,000 orders over ≥ 60 days) to the exact ground truth', async () => {
+    expect(h.sim.orderIds().length).toBeGreaterThanOrEqual(5_000);
+    const truth = truthByDay(h.sim);
+    expect(truth.length).toBeGreaterThanOrEqual(60);
+    expect(truth.some((d) => d.refunds_count > 0)).toBe(true);
+    await h.run();
+    await expectTruth(h);
+    const rs = await h.ch.client.query({ query: `SELECT status, rows_written FROM meta_job_runs FINAL ORDER BY started_at DESC LIMIT 1`, format: 'JSONEachRow' });
+    expect(await rs.json()).toEqual([expect.objectContaining({ status: 'ok' })]);
+  });
+
+  it('quarantines malformed orders with their reason while the rest loads', async () => {
+    const bad = h.sim.malformedOrderIds();
+    expect(bad.length).toBeGreaterThan(0);
+    const rs = await h.ch.client.query({ query: `SELECT record_key, reason FROM quarantine FINAL WHERE stream = 'orders'`, format: 'JSONEachRow' });
+    const rows = await rs.json<{ record_key: string; reason: string }>();
+    expect(rows.length).toBe(bad.length);
+    for (const r of rows) expect(r.reason.length).toBeGreaterThan(3);
+  });
+
+  it('follows the clock: new orders, pending orders paid, old orders refunded', async () => {
+    const before = truthByDay(h.sim);
+    h.sim.advance(2 * DAY);
+    const after = truthByDay(h.sim);
+    expect(after).not.toEqual(before);
+    await h.run();
+    await expectTruth(h);
+  });
+
+  it('loses nothing after a 3-day pause (watermark, not a fixed window)', async () => {
+    h.sim.advance(3 * DAY + 7 * 3_600_000);
+    await h.run();
+    await expectTruth(h);
+  });
+
+  it('absorbs the same page delivered twice', async () => {
+    const writeQueue = createQueue(writeJob, h.r.redis, h.r.prefix);
+    const done = await writeQueue.getCompleted(0, 5);
+    expect(done.length).toBeGreaterThan(0);
+    for (const job of done) await writeQueue.add(writeJob.queue, job.data, { jobId: `${job.id}|again` });
+    const deadline = Date.now() + 30_000;
+    while ((await writeQueue.getJobCountByTypes('wait', 'active', 'delayed')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(await writeQueue.getJobCountByTypes('failed')).toBe(0);
+    await writeQueue.close();
+    await expectTruth(h);
+    // a reconciliation re-delivers every page again: still the same numbers
+    await h.run('reconcile');
+    await expectTruth(h);
+  });
+
+  it('survives a retried insert (the insert landed, the job failed and ran again)', async () => {
+    let failures = 0;
+    await h.start('writer', {
+      afterInsert: async () => {
+        if (failures++ < 2) throw new Error('simulated failure after the insert was confirmed');
+      },
+    });
+    h.sim.advance(DAY);
+    await h.run();
+    expect(failures).toBeGreaterThan(2);
+    await expectTruth(h);
+  });
+
+  it('survives a writer killed between the insert and the acknowledgement', async () => {
+    let signalKilled!: () => void;
+    const killed = new Promise<void>((r) => {
+      signalKilled = r;
+    });
+    const dying = await h.start('writer', {
+      afterInsert: async () => {
+        signalKilled();
+        await new Promise(() => {}); // never acknowledges: the process is "dead" from here on
+      },
+      lockDurationMs: 1_500,
+      stalledIntervalMs: 500,
+    });
+    h.sim.advance(DAY);
+    const run = h.run('incremental', 180_000);
+    await killed;
+    // kill: stop renewing locks and taking work, without waiting for the hung jobs
+    h.stages.delete('writer');
+    await Promise.all(dying.workers.map((w) => w.close(true)));
+    await h.start('writer', { lockDurationMs: 1_500, stalledIntervalMs: 500 });
+    await run;
+    await expectTruth(h);
+  });
+
+  it('keeps personal data out of ClickHouse, Redis job data and the logs', async () => {
+    const pii = h.sim.piiValues();
+    expect(pii.length).toBeGreaterThan(100);
+    const planted = new Set(pii.map((v) => v.toLowerCase()));
+    const found = (text: string) => {
+      const hits: string[] = [];
+      for (const token of text.toLowerCase().split(/[\s"',:{}[\]\\]+/)) if (planted.has(token)) hits.push(token);
+      return hits;
+    };
+    // ClickHouse: every table of the database, all columns
+    const rs = await h.ch.client.query({ query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'`, format: 'JSONEachRow' });
+    for (const { name } of await rs.json<{ name: string }>()) {
+      const dump = await (await h.ch.client.query({ query: `SELECT * FROM ${name}`, format: 'JSONEachRow' })).text();
+      expect(found(dump), `PII in table ${name}`).toEqual([]);
+      expect(dump).not.toMatch(/@example\.|\+7900/);
+    }
+    // Redis: every job hash under our prefix
+    const keys = await h.r.redis.keys(`${h.r.prefix}:*`);
+    let jobData = '';
+    for (const k of keys) if ((await h.r.redis.type(k)) === 'hash') jobData += JSON.stringify(await h.r.redis.hgetall(k));
+    expect(jobData.length).toBeGreaterThan(1_000);
+    expect(found(jobData)).toEqual([]);
+    expect(jobData).not.toMatch(/@example\.|\+7900/);
+    // Logs
+    const text = logs.join('');
+    expect(text.length).toBeGreaterThan(1_000);
+    expect(found(text)).toEqual([]);
+    expect(text).not.toContain(h.sim.token);
+  });
+});

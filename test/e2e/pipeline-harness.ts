@@ -1,0 +1,111 @@
+import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
+import { fetcherEnv, planRunJob, RunTracker, schedulerEnv, StateRepository, type Stage, startFetcher, startScheduler, startTransformer, startWriter, transformerEnv, writerEnv } from '@qtp/pipeline';
+import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
+import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
+import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
+import type { Writable } from 'node:stream';
+import { type DayRow, dashboardByDay as dashboardFromViews, truthByDay as truthFromSimulator } from '@qtp/embedded';
+
+export type Harness = {
+  sim: Simulator;
+  ch: TestClickHouse;
+  r: TestRedis;
+  log: Logger;
+  env: Record<string, string>;
+  stages: Map<string, Stage>;
+  /** Starts (or restarts) one stage in-process. */
+  start: (name: 'scheduler' | 'fetcher' | 'transformer' | 'writer', extra?: Record<string, unknown>) => Promise<Stage>;
+  stop: (name: string) => Promise<void>;
+  /** Triggers one run and waits until the stream's state records it as its last successful run. */
+  run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number) => Promise<string>;
+  close: () => Promise<void>;
+};
+
+export const PII_SALT = 'e2e-salt-0123456789abcdef';
+
+export async function startHarness(simOptions: SimulatorOptions, logDestination?: Writable): Promise<Harness> {
+  const sim = await startSimulator(simOptions);
+  const ch = await testWarehouse('e2e');
+  const r = testRedis('e2e');
+  const log = createLogger({ name: 'e2e', level: logDestination ? 'debug' : 'silent', ...(logDestination ? { destination: logDestination } : {}) });
+  const env: Record<string, string> = {
+    REDIS_URL: r.url,
+    QUEUE_PREFIX: r.prefix,
+    CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
+    CLICKHOUSE_DATABASE: ch.database,
+    QTICKETS_BASE_URL: sim.apiBaseUrl,
+    QTICKETS_TOKEN: sim.token,
+    PII_HASH_SALT: PII_SALT,
+    QTICKETS_RPS: '100',
+    FETCH_CONCURRENCY: '4',
+    WRITER_FLUSH_MS: '100',
+    LOG_FORMAT: 'json',
+  };
+  const stages = new Map<string, Stage>();
+  const start: Harness['start'] = async (name, extra = {}) => {
+    await stop(name);
+    let s: Stage;
+    if (name === 'scheduler') s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false });
+    else if (name === 'fetcher') {
+      const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token: sim.token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+      s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter });
+    } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
+    else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, ...extra });
+    stages.set(name, s);
+    return s;
+  };
+  const stop = async (name: string) => {
+    const s = stages.get(name);
+    stages.delete(name);
+    if (s) await s.close();
+  };
+  const state = new StateRepository(ch.client);
+  const tracker = new RunTracker(r.redis, r.prefix);
+  let seq = 0;
+  const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000) => {
+    const scheduler = stages.get('scheduler') as (Stage & { planQueue?: import('bullmq').Queue }) | undefined;
+    if (!scheduler?.planQueue) throw new Error('scheduler stage not started');
+    seq += 1;
+    const jobId = await enqueue(scheduler.planQueue, planRunJob, { stream: 'orders', mode, requestId: `t${seq}` });
+    const deadline = Date.now() + timeoutMs;
+    let runId: string | null = null;
+    while (Date.now() < deadline) {
+      if (!runId) {
+        const job = await scheduler.planQueue.getJob(jobId);
+        if (job?.failedReason) throw new Error(`plan job failed: ${job.failedReason}`);
+        const out = job?.returnvalue as { status: string; reason?: string; detail?: { runId: string } } | undefined;
+        if (out?.status === 'skipped') throw new Error(`plan skipped: ${out.reason}`);
+        runId = out?.detail?.runId ?? null;
+      } else if ((await state.get('orders')).lastRunId === runId && (await tracker.lockHolder('orders')) !== runId) {
+        return runId;
+      }
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`run ${runId ?? '(not started)'} did not finish in ${timeoutMs} ms: ${JSON.stringify(runId ? await tracker.info(runId) : null)}`);
+  };
+  return {
+    sim,
+    ch,
+    r,
+    log,
+    env,
+    stages,
+    start,
+    stop,
+    run,
+    close: async () => {
+      for (const name of [...stages.keys()]) await stop(name);
+      await sim.close();
+      await ch.close();
+      await r.close();
+    },
+  };
+}
+
+export async function startAll(h: Harness): Promise<void> {
+  for (const name of ['scheduler', 'fetcher', 'transformer', 'writer'] as const) await h.start(name);
+}
+
+/** The simulator's ground truth, per day, in the dashboard's shape. */
+export const truthByDay = (sim: Simulator): DayRow[] => truthFromSimulator(sim.truth());
+export const dashboardByDay = (ch: TestClickHouse): Promise<DayRow[]> => dashboardFromViews(ch.client);
