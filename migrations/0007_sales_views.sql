@@ -6,18 +6,18 @@ DEFINER = CURRENT_USER SQL SECURITY DEFINER AS
 SELECT
     day,
     event_id,
-    toUInt64(sum(tickets)) AS tickets_sold,
-    toDecimal128(sum(revenue), 2) AS revenue,
-    toUInt64(sum(refunds)) AS refunds_count,
-    toDecimal128(sum(refunded), 2) AS refunds_amount,
-    toDecimal128(sum(revenue) - sum(refunded), 2) AS net_revenue
+    toUInt64(sum(t_tickets)) AS tickets_sold,
+    sum(t_revenue) AS revenue,
+    toUInt64(sum(t_refunds)) AS refunds_count,
+    sum(t_refunded) AS refunds_amount,
+    sum(t_revenue) - sum(t_refunded) AS net_revenue
 FROM
 (
-    SELECT assumeNotNull(sale_date_msk) AS day, event_id, quantity AS tickets, price AS revenue, 0 AS refunds, toDecimal64(0, 2) AS refunded
+    SELECT assumeNotNull(sale_date_msk) AS day, event_id, quantity AS t_tickets, price AS t_revenue, 0 AS t_refunds, toDecimal64(0, 2) AS t_refunded
     FROM {{database}}.stg_qtickets_api_order_lines FINAL
     WHERE is_sold = 1 AND sale_date_msk IS NOT NULL
     UNION ALL
-    SELECT assumeNotNull(refund_date_msk) AS day, event_id, 0 AS tickets, toDecimal64(0, 2) AS revenue, 1 AS refunds, ifNull(refunded_amount, toDecimal64(0, 2)) AS refunded
+    SELECT assumeNotNull(refund_date_msk) AS day, event_id, 0 AS t_tickets, toDecimal64(0, 2) AS t_revenue, 1 AS t_refunds, ifNull(refunded_amount, toDecimal64(0, 2)) AS t_refunded
     FROM {{database}}.stg_qtickets_api_order_lines FINAL
     WHERE is_refunded = 1 AND refund_date_msk IS NOT NULL
 )

@@ -147,4 +147,20 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     expect(found(text)).toEqual([]);
     expect(text).not.toContain(h.sim.token);
   });
+
+  it('DRY_RUN runs every stage but writes nothing and does not move the state', async () => {
+    const rowsBefore = await count(h.ch, `SELECT count() FROM ${TABLES.orderLines}`);
+    const stateBefore = await (await h.ch.client.query({ query: 'SELECT * FROM etl_state FINAL', format: 'JSONEachRow' })).json();
+    h.env.DRY_RUN = 'true';
+    await h.start('writer');
+    h.sim.advance(DAY);
+    await h.run();
+    expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines}`)).toBe(rowsBefore);
+    expect(await (await h.ch.client.query({ query: 'SELECT * FROM etl_state FINAL', format: 'JSONEachRow' })).json()).toEqual(stateBefore);
+    expect(logs.join('')).toContain('dry run: would insert');
+    h.env.DRY_RUN = 'false';
+    await h.start('writer');
+    await h.run();
+    await expectTruth(h);
+  });
 });

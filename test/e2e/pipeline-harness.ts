@@ -1,5 +1,5 @@
 import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
-import { fetcherEnv, planRunJob, RunTracker, schedulerEnv, StateRepository, type Stage, startFetcher, startScheduler, startTransformer, startWriter, transformerEnv, writerEnv } from '@qtp/pipeline';
+import { fetcherEnv, planRunJob, RunTracker, schedulerEnv, type Stage, startFetcher, startScheduler, startTransformer, startWriter, transformerEnv, writerEnv } from '@qtp/pipeline';
 import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
 import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
 import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
@@ -59,7 +59,6 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
     stages.delete(name);
     if (s) await s.close();
   };
-  const state = new StateRepository(ch.client);
   const tracker = new RunTracker(r.redis, r.prefix);
   let seq = 0;
   const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000) => {
@@ -76,7 +75,7 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
         const out = job?.returnvalue as { status: string; reason?: string; detail?: { runId: string } } | undefined;
         if (out?.status === 'skipped') throw new Error(`plan skipped: ${out.reason}`);
         runId = out?.detail?.runId ?? null;
-      } else if ((await state.get('orders')).lastRunId === runId && (await tracker.lockHolder('orders')) !== runId) {
+      } else if ((await tracker.info(runId))?.finalized && (await tracker.lockHolder('orders')) !== runId) {
         return runId;
       }
       await new Promise((res) => setTimeout(res, 100));

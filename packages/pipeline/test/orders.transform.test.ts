@@ -155,9 +155,9 @@ describe('transformOrder: states', () => {
 describe('transformOrder: quarantine', () => {
   it.each([
     ['id not numeric', order({ id: 'abc' }), /id/],
-    ['bad payed_at', order({ payed_at: 'not-a-date' }), /payed_at: not an ISO timestamp/],
-    ['bad price', order({}, [basket({ price: 'abc' })]), /baskets\.0\.price: not a money amount/],
-    ['more than 2 decimals', order({ price: '10.005' }), /price: not a money amount/],
+    ['bad payed_at', order({ payed_at: 'not-a-date' }), /payed_at: expected an ISO timestamp/],
+    ['bad price', order({}, [basket({ price: 'abc' })]), /baskets\.0\.price: money must be a decimal/],
+    ['more than 2 decimals', order({ price: '10.005' }), /price: money must be a decimal/],
     ['baskets null', order({ baskets: null }), /baskets/],
     ['paid without payed_at', order({ payed_at: null }), /paid order without payed_at/],
     ['duplicate basket ids', order({}, [basket({ id: 5 }), basket({ id: 5 })]), /duplicate basket id 5/],

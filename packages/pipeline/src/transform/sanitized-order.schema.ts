@@ -1,5 +1,14 @@
 import { z } from 'zod';
-import { flagSchema, idSchema, moneySchema, optionalIdSchema, timestampSchema } from './primitives.schema.ts';
+import { intLike, mixedBool, money, timestamp } from '@qtp/qtickets-client';
+import { parseInstant } from './moscow-time.ts';
+
+// Value schemas shared with the client (exact money, offset-keeping timestamps, mixed booleans, numeric strings),
+// tightened where the pipeline needs more: ids are non-negative, timestamps must be real instants.
+const idSchema = intLike.pipe(z.number().int().nonnegative());
+const optionalIdSchema = idSchema.nullish();
+const moneySchema = money;
+const flagSchema = mixedBool;
+const timestampSchema = timestamp.refine((s) => parseInstant(s) !== null, { message: 'not a valid instant' });
 
 /** A ticket line after the PII allow-list (see pii/order-allowlist.ts). */
 export const sanitizedBasketSchema = z.looseObject({

@@ -19,7 +19,7 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
   const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
   const worker = startWorker(fetchJob, (p, { log }) => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log)), {
-    connection: deps.redis.duplicate(),
+    connection: deps.redis,
     prefix,
     logger: deps.log,
     concurrency: cfg.FETCH_CONCURRENCY,

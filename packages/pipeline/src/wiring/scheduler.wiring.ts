@@ -41,6 +41,6 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
     runTimeoutMs: cfg.RUN_TIMEOUT,
     ...(deps.now ? { now: deps.now } : {}),
   };
-  const worker = startWorker(planRunJob, (p, { log }) => handlePlanRun(p, planDeps, log), { connection: deps.redis.duplicate(), prefix, logger: deps.log });
+  const worker = startWorker(planRunJob, (p, { log }) => handlePlanRun(p, planDeps, log), { connection: deps.redis, prefix, logger: deps.log });
   return { ...stage('scheduler', [worker], [planQueue, fetchQueue]), planQueue };
 }

@@ -8,7 +8,7 @@ import { type Stage, stage } from './stage.ts';
 export function startTransformer(cfg: TransformerConfig, deps: { redis: RedisConnection; log: Logger }): Stage {
   const writeQueue = createQueue(writeJob, deps.redis, cfg.QUEUE_PREFIX);
   const worker = startWorker(transformJob, (p, { log }) => handleTransform(p, { writeQueue }, log), {
-    connection: deps.redis.duplicate(),
+    connection: deps.redis,
     prefix: cfg.QUEUE_PREFIX,
     logger: deps.log,
     concurrency: cfg.TRANSFORM_CONCURRENCY,

@@ -1,0 +1,53 @@
+/** The retry loop shared by the REST and partners clients (got itself runs with `retry: {limit: 0}`). */
+import type { Logger } from '@qtp/shared';
+import { QTicketsError } from './errors.ts';
+import type { HttpRequest, HttpResult, Transport } from './http-transport.ts';
+import { nextDelay, type ResolvedRetryOptions } from './retry-policy.ts';
+
+export type LoopDeps = {
+  transport: Transport;
+  retry: ResolvedRetryOptions;
+  logger: Logger;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+  now: () => number;
+};
+
+export const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends `request` until `interpret` accepts the response or the policy gives up. `interpret` turns a response into a
+ * value or throws a QTicketsError; anything else thrown is a bug and propagates untouched.
+ */
+export async function sendWithRetry<T>(deps: LoopDeps, request: HttpRequest, interpret: (result: HttpResult, nowMs: number) => T): Promise<T> {
+  const started = deps.now();
+  for (let attempt = 1; ; attempt += 1) {
+    const attemptStarted = deps.now();
+    let failure: QTicketsError;
+    try {
+      const result = await deps.transport.send(request);
+      deps.logger.debug({ method: request.method, path: request.path, status: result.status, attempt, ms: deps.now() - attemptStarted }, 'qtickets response');
+      return interpret(result, deps.now());
+    } catch (error) {
+      if (!(error instanceof QTicketsError)) throw error;
+      failure = error;
+    }
+    failure.attempts = attempt;
+    const delay = nextDelay({
+      attempt,
+      retryable: failure.retryable,
+      retryAfterMs: failure.retryAfterMs,
+      elapsedMs: deps.now() - started,
+      options: deps.retry,
+      random: deps.random,
+    });
+    const fields = { method: request.method, path: request.path, kind: failure.kind, status: failure.status, code: failure.code, attempt };
+    if (delay === undefined) {
+      const reason = !failure.retryable ? 'not retryable' : attempt >= deps.retry.maxAttempts ? 'attempts exhausted' : 'time budget exhausted';
+      deps.logger.warn({ ...fields, reason }, 'qtickets request failed');
+      throw failure;
+    }
+    deps.logger.warn({ ...fields, delayMs: delay }, 'qtickets request failed, retrying');
+    await deps.sleep(delay);
+  }
+}

@@ -1,0 +1,21 @@
+import { createQTicketsClient, type QTicketsClient, type QTicketsClientOptions } from '../../src/index.ts';
+import { TEST_TOKEN } from './fixtures.ts';
+import type { TestServer } from './http-server.ts';
+
+/** A virtual clock: `sleep` records the delay and advances `now` instead of waiting. */
+export function fakeClock(start = 1_700_000_000_000): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {
+  let t = start;
+  const sleeps: number[] = [];
+  return {
+    now: () => t,
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      t += ms;
+    },
+    sleeps,
+  };
+}
+
+export function testClient(server: TestServer, options: Partial<QTicketsClientOptions> = {}): QTicketsClient {
+  return createQTicketsClient({ baseUrl: server.url, token: TEST_TOKEN, sleep: async () => {}, ...options });
+}

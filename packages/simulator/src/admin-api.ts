@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { plainJson, type Reply } from './http-response.ts';
+import type { SimRequest } from './http-server.ts';
+import type { Faults, GroundTruth } from './types.ts';
+
+/** Test/demo controls outside the API paths: /__sim/truth, /__sim/advance, /__sim/faults, /__sim/now. No faults, no auth. */
+
+export type AdminControls = {
+  truth(): GroundTruth;
+  advance(ms: number): void;
+  now(): string;
+  faults(): Faults;
+  setFaults(f: Partial<Faults>): void;
+};
+
+const advanceBody = z.object({ ms: z.number().finite().nonnegative() });
+const faultsBody = z
+  .object({
+    error503Rate: z.number().min(0).max(1),
+    rateLimit: z
+      .object({ every: z.number().int().nonnegative(), burst: z.number().int().nonnegative(), retryAfterSeconds: z.number().nonnegative().nullable() })
+      .nullable(),
+    latencyMs: z.number().nonnegative(),
+    malformedRate: z.number().min(0).max(1),
+    ignoreWhere: z.boolean(),
+    resetRate: z.number().min(0).max(1),
+  })
+  .partial()
+  .strict();
+
+export function handleAdmin(c: AdminControls, req: SimRequest, rest: string): Reply {
+  const key = `${req.method} ${rest}`;
+  switch (key) {
+    case 'GET truth':
+      return plainJson(200, c.truth());
+    case 'GET now':
+      return plainJson(200, { now: c.now() });
+    case 'GET faults':
+      return plainJson(200, c.faults());
+    case 'POST advance': {
+      const parsed = advanceBody.safeParse(req.body);
+      if (!parsed.success) return plainJson(400, { error: 'body must be {"ms": <number >= 0>}' });
+      c.advance(parsed.data.ms);
+      return plainJson(200, { now: c.now() });
+    }
+    case 'POST faults': {
+      const parsed = faultsBody.safeParse(req.body ?? {});
+      if (!parsed.success) return plainJson(400, { error: `bad faults: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      c.setFaults(parsed.data as Partial<Faults>);
+      return plainJson(200, c.faults());
+    }
+    default:
+      return plainJson(404, { error: `unknown admin route ${key}` });
+  }
+}

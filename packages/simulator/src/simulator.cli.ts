@@ -1,0 +1,162 @@
+import { parseArgs } from 'node:util';
+import { createLogger } from '@qtp/shared';
+import { DEFAULTS, startSimulator } from './simulator.ts';
+import type { Faults, StartOptions } from './types.ts';
+
+/**
+ * `pnpm simulator [flags]`: a contract-faithful QTickets API on 127.0.0.1. Prints the URLs and tokens; Ctrl-C stops.
+ * The simulated clock follows wall time × --speed (0 freezes it).
+ */
+
+const USAGE = `Usage: pnpm simulator [options]
+
+  --port <n>              listen port (default 8080; 0 = any free port)
+  --host <addr>           listen address (default 127.0.0.1)
+  --seed <n>              data seed (default 1)
+  --now <iso>             simulated "now" at start (default ${DEFAULTS.now})
+  --days <n>              history days (default 60)
+  --orders <n>            total history orders (overrides --orders-per-day)
+  --orders-per-day <n>    order rate (default 750)
+  --events <n>            number of events (default 30)
+  --token <s>             accepted REST token (default ${DEFAULTS.token})
+  --partners-token <s>    accepted partners key
+  --refund-keeps-basket   refunded baskets keep deleted_at null (refundMarksDeleted=false)
+  --speed <x>             simulated seconds per real second (default 1; 0 = frozen clock)
+  --no-gzip               never gzip responses
+faults:
+  --error503-rate <0..1>  share of API requests answered 503
+  --rate-limit-every <n>  with --rate-limit-burst: after every n requests, the next burst get 429
+  --rate-limit-burst <n>
+  --retry-after <s>       send Retry-After on those 429s
+  --latency-ms <n>        added latency per API request
+  --malformed-rate <0..1> share of orders served malformed
+  --ignore-where          ignore where/orderBy
+  --reset-rate <0..1>     share of requests whose connection is dropped
+  -h, --help
+`;
+
+function fail(message: string): never {
+  process.stderr.write(`simulator: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+function parse(): { options: StartOptions; speed: number } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        now: { type: 'string' },
+        days: { type: 'string' },
+        orders: { type: 'string' },
+        'orders-per-day': { type: 'string' },
+        events: { type: 'string' },
+        token: { type: 'string' },
+        'partners-token': { type: 'string' },
+        'refund-keeps-basket': { type: 'boolean' },
+        speed: { type: 'string' },
+        'no-gzip': { type: 'boolean' },
+        'error503-rate': { type: 'string' },
+        'rate-limit-every': { type: 'string' },
+        'rate-limit-burst': { type: 'string' },
+        'retry-after': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'malformed-rate': { type: 'string' },
+        'ignore-where': { type: 'boolean' },
+        'reset-rate': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    process.exit(0);
+  }
+  const num = (name: string, opts: { int?: boolean; min?: number; max?: number } = {}): number | undefined => {
+    const raw = values[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n) || (opts.int && !Number.isInteger(n)))
+      fail(`--${name} needs a${opts.int ? 'n integer' : ' number'}, got "${String(raw)}"`);
+    if ((opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max))
+      fail(`--${name} must be within [${opts.min ?? '-∞'}, ${opts.max ?? '∞'}], got ${n}`);
+    return n;
+  };
+  const faults: Partial<Faults> = {};
+  const setIf = <K extends keyof Faults>(k: K, v: Faults[K] | undefined) => {
+    if (v !== undefined) faults[k] = v;
+  };
+  setIf('error503Rate', num('error503-rate', { min: 0, max: 1 }));
+  setIf('latencyMs', num('latency-ms', { min: 0 }));
+  setIf('malformedRate', num('malformed-rate', { min: 0, max: 1 }));
+  setIf('resetRate', num('reset-rate', { min: 0, max: 1 }));
+  if (values['ignore-where']) faults.ignoreWhere = true;
+  const every = num('rate-limit-every', { int: true, min: 0 });
+  const burst = num('rate-limit-burst', { int: true, min: 0 });
+  if ((every === undefined) !== (burst === undefined)) fail('--rate-limit-every and --rate-limit-burst go together');
+  if (every !== undefined && burst !== undefined) faults.rateLimit = { every, burst, retryAfterSeconds: num('retry-after', { min: 0 }) ?? null };
+  const options: StartOptions = { port: num('port', { int: true, min: 0, max: 65535 }) ?? 8080, faults };
+  const str = (name: string): string | undefined => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const assign = <K extends keyof StartOptions>(k: K, v: StartOptions[K] | undefined) => {
+    if (v !== undefined) options[k] = v;
+  };
+  assign('host', str('host'));
+  assign('seed', num('seed', { int: true }));
+  assign('now', str('now'));
+  assign('historyDays', num('days', { min: 1 }));
+  assign('orders', num('orders', { int: true, min: 0 }));
+  assign('ordersPerDay', num('orders-per-day', { min: 0 }));
+  assign('events', num('events', { int: true, min: 1 }));
+  assign('token', str('token'));
+  assign('partnersToken', str('partners-token'));
+  if (values['refund-keeps-basket']) options.refundMarksDeleted = false;
+  if (values['no-gzip']) options.gzip = false;
+  return { options, speed: num('speed', { min: 0 }) ?? 1 };
+}
+
+const { options, speed } = parse();
+const log = createLogger({ name: 'simulator' });
+let sim: Awaited<ReturnType<typeof startSimulator>>;
+try {
+  sim = await startSimulator(options);
+} catch (err) {
+  fail((err as Error).message);
+}
+process.stdout.write(
+  [
+    `QTickets simulator listening on ${sim.url}`,
+    `  REST API      ${sim.apiBaseUrl}   (Authorization: Bearer ${sim.token})`,
+    `  partners API  ${sim.partnersBaseUrl}   (Authorization: Bearer ${sim.partnersToken})`,
+    `  controls      ${sim.url}/__sim/truth, POST ${sim.url}/__sim/advance {"ms":…}, ${sim.url}/__sim/faults`,
+    `  ${sim.orderIds().length} orders, clock ${sim.now()}${speed > 0 ? ` (×${speed})` : ' (frozen)'} — Ctrl-C stops`,
+    '',
+  ].join('\n'),
+);
+let last = Date.now();
+const ticker =
+  speed > 0
+    ? setInterval(() => {
+        const now = Date.now();
+        sim.advance((now - last) * speed);
+        last = now;
+      }, 1000)
+    : null;
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  if (ticker) clearInterval(ticker);
+  log.info({ signal }, 'stopping simulator');
+  sim.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));

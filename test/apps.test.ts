@@ -1,0 +1,61 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { testWarehouse, uniqueName } from '@qtp/testing';
+import { describe, expect, inject, it } from 'vitest';
+
+const app = (name: string) => resolve(import.meta.dirname, '..', 'apps', name, 'src', 'main.ts');
+const SECRET = 'tok-secret-that-must-not-leak';
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
+  return new Promise((res, rej) => {
+    let buf = '';
+    const timer = setTimeout(() => rej(new Error(`no line matching ${pattern} in ${timeoutMs} ms:\n${buf}`)), timeoutMs);
+    const on = (d: Buffer) => {
+      buf += d.toString();
+      if (pattern.test(buf)) {
+        clearTimeout(timer);
+        res(buf);
+      }
+    };
+    child.stdout?.on('data', on);
+    child.stderr?.on('data', on);
+  });
+}
+
+describe('apps', () => {
+  it.each([
+    ['scheduler', { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'nope', SCHEDULE_ORDERS: 'every five minutes' }, ['CLICKHOUSE_URL', 'SCHEDULE_ORDERS: must be a 5-field cron']],
+    ['fetcher', { REDIS_URL: 'redis://x', QTICKETS_TOKEN: '', PII_HASH_SALT: 'short' }, ['QTICKETS_TOKEN: is required', 'PII_HASH_SALT: must be at least 16']],
+    ['transformer', { TRANSFORM_CONCURRENCY: '0' }, ['REDIS_URL: is required', 'TRANSFORM_CONCURRENCY: must be ≥ 1']],
+    ['writer', { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'http://x', CLICKHOUSE_PASSWORD: SECRET, DRY_RUN: 'maybe', WRITER_FLUSH_MS: '1' }, ['DRY_RUN: must be true or false', 'WRITER_FLUSH_MS: must be ≥ 10']],
+  ])('%s stops at start on bad config: exit 2, every variable named, no secret echoed', (name, env, messages) => {
+    const res = spawnSync(process.execPath, [app(name)], { env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTICKETS_TOKEN: SECRET, ...env }, encoding: 'utf8', timeout: 20_000 });
+    expect(res.status).toBe(2);
+    for (const m of messages) expect(res.stderr).toContain(m);
+    expect(res.stderr + res.stdout).not.toContain(SECRET);
+  });
+
+  it.each(['scheduler', 'transformer', 'writer'])('%s starts against real servers and shuts down gracefully on SIGTERM', async (name) => {
+    const ch = await testWarehouse('app');
+    try {
+      const child = spawn(process.execPath, [app(name)], {
+        env: {
+          PATH: process.env.PATH,
+          QTP_ENV_FILE: '/dev/null',
+          LOG_FORMAT: 'json',
+          REDIS_URL: inject('redisUrl'),
+          QUEUE_PREFIX: uniqueName('app'),
+          CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
+          CLICKHOUSE_DATABASE: ch.database,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await waitForLine(child, new RegExp(`"${name} started"|${name} started`), 20_000);
+      const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await ch.close();
+    }
+  });
+});
