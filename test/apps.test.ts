@@ -24,12 +24,24 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
 
 describe('apps', () => {
   it.each([
-    ['scheduler', { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'nope', SCHEDULE_ORDERS: 'every five minutes' }, ['CLICKHOUSE_URL', 'SCHEDULE_ORDERS: must be a 5-field cron']],
+    [
+      'scheduler',
+      { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'nope', SCHEDULE_ORDERS: 'every five minutes' },
+      ['CLICKHOUSE_URL', 'SCHEDULE_ORDERS: must be a 5-field cron'],
+    ],
     ['fetcher', { REDIS_URL: 'redis://x', QTICKETS_TOKEN: '', PII_HASH_SALT: 'short' }, ['QTICKETS_TOKEN: is required', 'PII_HASH_SALT: must be at least 16']],
     ['transformer', { TRANSFORM_CONCURRENCY: '0' }, ['REDIS_URL: is required', 'TRANSFORM_CONCURRENCY: must be ≥ 1']],
-    ['writer', { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'http://x', CLICKHOUSE_PASSWORD: SECRET, DRY_RUN: 'maybe', WRITER_FLUSH_MS: '1' }, ['DRY_RUN: must be true or false', 'WRITER_FLUSH_MS: must be ≥ 10']],
+    [
+      'writer',
+      { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'http://x', CLICKHOUSE_PASSWORD: SECRET, DRY_RUN: 'maybe', WRITER_FLUSH_MS: '1' },
+      ['DRY_RUN: must be true or false', 'WRITER_FLUSH_MS: must be ≥ 10'],
+    ],
   ])('%s stops at start on bad config: exit 2, every variable named, no secret echoed', (name, env, messages) => {
-    const res = spawnSync(process.execPath, [app(name)], { env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTICKETS_TOKEN: SECRET, ...env }, encoding: 'utf8', timeout: 20_000 });
+    const res = spawnSync(process.execPath, [app(name)], {
+      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTICKETS_TOKEN: SECRET, ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(res.status).toBe(2);
     for (const m of messages) expect(res.stderr).toContain(m);
     expect(res.stderr + res.stdout).not.toContain(SECRET);

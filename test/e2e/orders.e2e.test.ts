@@ -38,7 +38,10 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     expect(truth.some((d) => d.refunds_count > 0)).toBe(true);
     await h.run();
     await expectTruth(h);
-    const rs = await h.ch.client.query({ query: `SELECT status, rows_written FROM meta_job_runs FINAL ORDER BY started_at DESC LIMIT 1`, format: 'JSONEachRow' });
+    const rs = await h.ch.client.query({
+      query: `SELECT status, rows_written FROM meta_job_runs FINAL ORDER BY started_at DESC LIMIT 1`,
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([expect.objectContaining({ status: 'ok' })]);
   });
 
@@ -128,7 +131,10 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
       return hits;
     };
     // ClickHouse: every table of the database, all columns
-    const rs = await h.ch.client.query({ query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'`, format: 'JSONEachRow' });
+    const rs = await h.ch.client.query({
+      query: `SELECT name FROM system.tables WHERE database = currentDatabase() AND engine NOT LIKE '%View'`,
+      format: 'JSONEachRow',
+    });
     for (const { name } of await rs.json<{ name: string }>()) {
       const dump = await (await h.ch.client.query({ query: `SELECT * FROM ${name}`, format: 'JSONEachRow' })).text();
       expect(found(dump), `PII in table ${name}`).toEqual([]);

@@ -1,10 +1,22 @@
-import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
-import { fetcherEnv, planRunJob, RunTracker, schedulerEnv, type Stage, startFetcher, startScheduler, startTransformer, startWriter, transformerEnv, writerEnv } from '@qtp/pipeline';
-import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
-import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
-import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
 import type { Writable } from 'node:stream';
 import { type DayRow, dashboardByDay as dashboardFromViews, truthByDay as truthFromSimulator } from '@qtp/embedded';
+import {
+  fetcherEnv,
+  planRunJob,
+  RunTracker,
+  type Stage,
+  schedulerEnv,
+  startFetcher,
+  startScheduler,
+  startTransformer,
+  startWriter,
+  transformerEnv,
+  writerEnv,
+} from '@qtp/pipeline';
+import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
+import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
+import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
+import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
 
 export type Harness = {
   sim: Simulator;
@@ -45,7 +57,8 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   const start: Harness['start'] = async (name, extra = {}) => {
     await stop(name);
     let s: Stage;
-    if (name === 'scheduler') s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false });
+    if (name === 'scheduler')
+      s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false });
     else if (name === 'fetcher') {
       const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token: sim.token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
       s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter });

@@ -1,5 +1,5 @@
 export { libchdbPath, startClickHouse } from './clickhouse.launcher.ts';
 export { freePort, waitFor } from './free-port.ts';
 export { redisServerBinary, startRedis } from './redis.launcher.ts';
-export { isAlive, type ServiceHandle, stopPid } from './service-process.ts';
 export { type DayRow, dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales-summary.ts';
+export { isAlive, type ServiceHandle, stopPid } from './service-process.ts';

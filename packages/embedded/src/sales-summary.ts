@@ -74,6 +74,13 @@ export function truthByDay(truth: {
 }): DayRow[] {
   return truth.days
     .filter((d) => d.tickets_sold > 0 || d.refunds_count > 0)
-    .map((d) => ({ day: d.date, tickets_sold: d.tickets_sold, revenue: d.revenue, refunds_count: d.refunds_count, refunds_amount: d.refunds_amount, net_revenue: d.net_revenue }))
+    .map((d) => ({
+      day: d.date,
+      tickets_sold: d.tickets_sold,
+      revenue: d.revenue,
+      refunds_count: d.refunds_count,
+      refunds_amount: d.refunds_amount,
+      net_revenue: d.net_revenue,
+    }))
     .sort((a, b) => a.day.localeCompare(b.day));
 }

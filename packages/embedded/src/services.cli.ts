@@ -19,7 +19,11 @@ const cfg = loadConfig(
 );
 const log = createLogger({ name: 'services', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const [ch, redis] = await Promise.all([
-  startClickHouse({ dataDir: resolve(cfg.EMBEDDED_DATA_DIR, 'clickhouse'), httpPort: cfg.EMBEDDED_CLICKHOUSE_HTTP_PORT, tcpPort: cfg.EMBEDDED_CLICKHOUSE_TCP_PORT }),
+  startClickHouse({
+    dataDir: resolve(cfg.EMBEDDED_DATA_DIR, 'clickhouse'),
+    httpPort: cfg.EMBEDDED_CLICKHOUSE_HTTP_PORT,
+    tcpPort: cfg.EMBEDDED_CLICKHOUSE_TCP_PORT,
+  }),
   startRedis({ dataDir: resolve(cfg.EMBEDDED_DATA_DIR, 'redis'), port: cfg.EMBEDDED_REDIS_PORT, persistent: true }),
 ]);
 process.stdout.write(`CLICKHOUSE_URL=${ch.url}\nREDIS_URL=${redis.url}\n(Ctrl-C stops both; data in ${cfg.EMBEDDED_DATA_DIR})\n`);

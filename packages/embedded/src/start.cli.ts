@@ -1,11 +1,22 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { planRunJob, StateRepository } from '@qtp/pipeline';
-import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, intFromEnv, loadConfig, logEnv, Migrator } from '@qtp/shared';
+import {
+  closeRedis,
+  createClickHouse,
+  createClickHouseAdmin,
+  createLogger,
+  createQueue,
+  createRedis,
+  enqueue,
+  intFromEnv,
+  loadConfig,
+  logEnv,
+  Migrator,
+} from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { spawnApps, stopApps } from './app-processes.ts';
 import { startClickHouse } from './clickhouse.launcher.ts';
@@ -61,7 +72,9 @@ const ch = { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_USER: 'default', CLICKHOU
 const admin = createClickHouseAdmin(ch);
 const migrated = await new Migrator(admin, { dir: join(ROOT, 'migrations'), database: ch.CLICKHOUSE_DATABASE, log }).up();
 await admin.close();
-out(`migrations: ${migrated.applied.length} applied${migrated.skipped.length ? `, ${migrated.skipped.length} skipped (no SQL access control on the embedded server)` : ''}\n`);
+out(
+  `migrations: ${migrated.applied.length} applied${migrated.skipped.length ? `, ${migrated.skipped.length} skipped (no SQL access control on the embedded server)` : ''}\n`,
+);
 
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,

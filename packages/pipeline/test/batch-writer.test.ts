@@ -60,7 +60,9 @@ describe('BatchWriter against a real ClickHouse', () => {
     const inserts: number[] = [];
     const writer = new BatchWriter(ch.client, { batchRows: 1_000, flushMs: 200, log, afterInsert: async (_t, rows) => void inserts.push(rows) });
     const released: string[] = [];
-    const jobs = [1, 2, 3, 4, 5].map((i) => writer.write(`job-${i}`, { stg_qtickets_api_orders_raw: [orderRow(100 + i, '2026-11-01 10:00:00.000')] }).then(() => released.push(`job-${i}`)));
+    const jobs = [1, 2, 3, 4, 5].map((i) =>
+      writer.write(`job-${i}`, { stg_qtickets_api_orders_raw: [orderRow(100 + i, '2026-11-01 10:00:00.000')] }).then(() => released.push(`job-${i}`)),
+    );
     await new Promise((r) => setTimeout(r, 50));
     expect(released).toEqual([]); // still buffered: nothing acknowledged before ClickHouse confirmed it
     await Promise.all(jobs);
@@ -97,7 +99,10 @@ describe('BatchWriter against a real ClickHouse', () => {
     const writer = new BatchWriter(ch.client, { batchRows: 1_000, flushMs: 10, log });
     await writer.write('v2', { stg_qtickets_api_orders_raw: [orderRow(401, '2026-11-05 10:00:00.000', '200.00')] });
     await writer.write('v1', { stg_qtickets_api_orders_raw: [orderRow(401, '2026-11-04 10:00:00.000', '100.00')] });
-    const rs = await ch.client.query({ query: 'SELECT toString(price) AS p, count() OVER () AS n FROM stg_qtickets_api_orders_raw FINAL WHERE order_id = 401', format: 'JSONEachRow' });
+    const rs = await ch.client.query({
+      query: 'SELECT toString(price) AS p, count() OVER () AS n FROM stg_qtickets_api_orders_raw FINAL WHERE order_id = 401',
+      format: 'JSONEachRow',
+    });
     expect(await rs.json()).toEqual([{ p: '200', n: '1' }]);
   });
 

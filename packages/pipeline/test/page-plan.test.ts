@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastPageOf, pageOfPosition, type PlanInput, planPages } from '../src/scheduler/page-plan.ts';
+import { lastPageOf, type PlanInput, pageOfPosition, planPages } from '../src/scheduler/page-plan.ts';
 
 const base: PlanInput = {
   mode: 'incremental',
@@ -50,16 +50,9 @@ describe('page planning', () => {
   });
 
   it('falls back to one unfiltered tail covering both needs when filters are ignored', () => {
-    expect(summary({ ...base, total: 1_120, highWaterId: 900, highWaterPosition: 1_000, changedSince: '2026-11-18T00:00:00.000Z', changedFallbackPosition: 820 })).toEqual([
-      'list16>900',
-      'list17',
-      'list18',
-      'list19',
-      'list20',
-      'list21',
-      'list22',
-      'list23',
-    ]);
+    expect(
+      summary({ ...base, total: 1_120, highWaterId: 900, highWaterPosition: 1_000, changedSince: '2026-11-18T00:00:00.000Z', changedFallbackPosition: 820 }),
+    ).toEqual(['list16>900', 'list17', 'list18', 'list19', 'list20', 'list21', 'list22', 'list23']);
   });
 
   it('always plans at least one page', () => {

@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { intLike, mixedBool, money, timestamp } from '@qtp/qtickets-client';
+import { z } from 'zod';
 import { parseInstant } from './moscow-time.ts';
 
 // Value schemas shared with the client (exact money, offset-keeping timestamps, mixed booleans, numeric strings),
