@@ -70,7 +70,7 @@ out(`ClickHouse ${clickhouseUrl}, Redis ${redisUrl}, QTickets simulator ${sim.ap
 
 const ch = { CLICKHOUSE_URL: clickhouseUrl, CLICKHOUSE_USER: 'default', CLICKHOUSE_PASSWORD: '', CLICKHOUSE_DATABASE: 'qtickets' };
 const admin = createClickHouseAdmin(ch);
-const migrated = await new Migrator(admin, { dir: join(ROOT, 'migrations'), database: ch.CLICKHOUSE_DATABASE, log }).up();
+const migrated = await new Migrator(admin, { dir: join(ROOT, 'migrations'), database: ch.CLICKHOUSE_DATABASE, log: log.child({}, { level: 'error' }) }).up();
 await admin.close();
 out(
   `migrations: ${migrated.applied.length} applied${migrated.skipped.length ? `, ${migrated.skipped.length} skipped (no SQL access control on the embedded server)` : ''}\n`,
