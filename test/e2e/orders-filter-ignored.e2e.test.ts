@@ -1,24 +1,17 @@
-import { Writable } from 'node:stream';
 import { RunTracker, TABLES } from '@qtp/pipeline';
 import { count } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardByDay, type Harness, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
+import { dashboardByDay, type Harness, logCollector, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
 
 const DAY = 86_400_000;
-const logs: string[] = [];
-const sink = new Writable({
-  write(chunk, _e, cb) {
-    logs.push(String(chunk));
-    cb();
-  },
-});
+const logs = logCollector();
 
 describe('orders when the server ignores where filters (the other reading of contract §3.2)', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness(
       { seed: 5, historyDays: 20, ordersPerDay: 60, faults: { ignoreWhere: true, rateLimit: { every: 40, burst: 3, retryAfterSeconds: null } } },
-      sink,
+      logs.sink,
     );
     await startAll(h);
     await h.run();
@@ -29,7 +22,7 @@ describe('orders when the server ignores where filters (the other reading of con
     expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
     h.sim.advance(DAY + 5 * 3_600_000);
     const runId = await h.run();
-    expect(logs.join('')).toContain('server ignored the filter');
+    expect(logs.text()).toContain('server ignored the filter');
     const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
     expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
     // a tail walk (from the page of the first order in the 48 h look-back), not a walk of the whole list

@@ -1,18 +1,11 @@
-import { Writable } from 'node:stream';
 import { TABLES, writeJob } from '@qtp/pipeline';
 import { createQueue } from '@qtp/shared';
 import { count } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardByDay, type Harness, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
+import { dashboardByDay, type Harness, logCollector, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
 
 const DAY = 86_400_000;
-const logs: string[] = [];
-const logSink = new Writable({
-  write(chunk, _e, cb) {
-    logs.push(String(chunk));
-    cb();
-  },
-});
+const logs = logCollector();
 
 async function expectTruth(h: Harness) {
   expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
@@ -26,7 +19,7 @@ async function expectTruth(h: Harness) {
 describe('orders end to end: simulator → scheduler → fetcher → transformer → writer → ClickHouse', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ seed: 11, historyDays: 62, ordersPerDay: 85, faults: { error503Rate: 0.1, malformedRate: 0.003 } }, logSink);
+    h = await startHarness({ seed: 11, historyDays: 62, ordersPerDay: 85, faults: { error503Rate: 0.1, malformedRate: 0.003 } }, logs.sink);
     await startAll(h);
   });
   afterAll(async () => h?.close());
@@ -148,7 +141,7 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     expect(found(jobData)).toEqual([]);
     expect(jobData).not.toMatch(/@example\.|\+7900/);
     // Logs
-    const text = logs.join('');
+    const text = logs.text();
     expect(text.length).toBeGreaterThan(1_000);
     expect(found(text)).toEqual([]);
     expect(text).not.toContain(h.sim.token);
@@ -163,7 +156,7 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     await h.run();
     expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines}`)).toBe(rowsBefore);
     expect(await (await h.ch.client.query({ query: 'SELECT * FROM etl_state FINAL', format: 'JSONEachRow' })).json()).toEqual(stateBefore);
-    expect(logs.join('')).toContain('dry run: would insert');
+    expect(logs.text()).toContain('dry run: would insert');
     h.env.DRY_RUN = 'false';
     await h.start('writer');
     await h.run();

@@ -1,4 +1,4 @@
-import type { Writable } from 'node:stream';
+import { Writable } from 'node:stream';
 import { type DayRow, dashboardByDay as dashboardFromViews, truthByDay as truthFromSimulator } from '@qtp/embedded';
 import {
   fetcherEnv,
@@ -121,3 +121,15 @@ export async function startAll(h: Harness): Promise<void> {
 /** The simulator's ground truth, per day, in the dashboard's shape. */
 export const truthByDay = (sim: Simulator): DayRow[] => truthFromSimulator(sim.truth());
 export const dashboardByDay = (ch: TestClickHouse): Promise<DayRow[]> => dashboardFromViews(ch.client);
+
+/** Collects log lines (JSON) for assertions. */
+export function logCollector(): { sink: Writable; text: () => string } {
+  const lines: string[] = [];
+  const sink = new Writable({
+    write(chunk, _e, cb) {
+      lines.push(String(chunk));
+      cb();
+    },
+  });
+  return { sink, text: () => lines.join('') };
+}

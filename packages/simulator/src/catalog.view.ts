@@ -1,5 +1,5 @@
 import { COLOR_THEMES, KIND_TYPE_ID, SITES } from './catalog.data.ts';
-import type { Catalog, Discount, Event, Price, PromoCode, Show, Zone } from './catalog.model.ts';
+import type { Catalog, Discount, Event, Price, PromoCode, Show } from './catalog.model.ts';
 import { kopToNumber } from './money.ts';
 import { hash32, hexFrom } from './random.ts';
 import { formatNullableTs, formatTs } from './time.ts';
@@ -151,7 +151,3 @@ export function promoCodeRecord(p: PromoCode): Record<string, unknown> {
 }
 
 export const colorThemeRecords = (): Record<string, unknown>[] => COLOR_THEMES.map((c) => ({ id: c.id, color: c.color }));
-
-export function zoneOf(s: Show, key: string): Zone | undefined {
-  return s.zones.find((z) => z.key === key);
-}

@@ -43,8 +43,3 @@ export function orderUpdatedAt(o: Order, t: number): number {
   }
   return u;
 }
-
-/** A number that changes whenever anything visible about the order changes (cache key). */
-export function orderVersion(o: Order, t: number): number {
-  return orderUpdatedAt(o, t);
-}

@@ -1,4 +1,5 @@
 import { applicableDiscounts, type Catalog, type Event, priceKop, type Show, seatPriceId, type Zone } from './catalog.model.ts';
+import { percentOf } from './money.ts';
 import { BOX_OFFICE, type Client, makePerson } from './people.model.ts';
 import { createRng, hash32, type Rng } from './random.ts';
 import { DAY, HOUR, MINUTE } from './time.ts';
@@ -102,7 +103,7 @@ export class OrderFactory {
       c.basketId += r.chance(0.1) ? r.int(2, 6) : 1;
       const zone = item.show.zones[item.seat.zoneIdx] as Zone;
       const originalKop = priceKop(item.show, seatPriceId(zone, item.seat.row));
-      const discountKop = Math.floor((originalKop * discountPercent + 50) / 100);
+      const discountKop = percentOf(originalKop, discountPercent);
       const basket: Basket = {
         id: c.basketId,
         order,
@@ -227,7 +228,7 @@ export class OrderFactory {
         if (partial && !chosen.some(Boolean)) chosen[chosen.length - 1] = true;
         o.baskets.forEach((b, i) => {
           b.refunded = chosen[i] === true;
-          if (b.refunded) b.deductionKop = Math.floor((b.priceKop * deductionPercent + 50) / 100);
+          if (b.refunded) b.deductionKop = percentOf(b.priceKop, deductionPercent);
         });
       }
     }

@@ -122,41 +122,44 @@ function parse(): { options: StartOptions; speed: number } {
 
 const { options, speed } = parse();
 const log = createLogger({ name: 'simulator' });
-let sim: Awaited<ReturnType<typeof startSimulator>>;
-try {
-  sim = await startSimulator(options);
-} catch (err) {
-  fail((err as Error).message);
-}
-process.stdout.write(
-  [
-    `QTickets simulator listening on ${sim.url}`,
-    `  REST API      ${sim.apiBaseUrl}   (Authorization: Bearer ${sim.token})`,
-    `  partners API  ${sim.partnersBaseUrl}   (Authorization: Bearer ${sim.partnersToken})`,
-    `  controls      ${sim.url}/__sim/truth, POST ${sim.url}/__sim/advance {"ms":…}, ${sim.url}/__sim/faults`,
-    `  ${sim.orderIds().length} orders, clock ${sim.now()}${speed > 0 ? ` (×${speed})` : ' (frozen)'} — Ctrl-C stops`,
-    '',
-  ].join('\n'),
-);
-let last = Date.now();
-const ticker =
-  speed > 0
-    ? setInterval(() => {
-        const now = Date.now();
-        sim.advance((now - last) * speed);
-        last = now;
-      }, 1000)
-    : null;
+let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
+let ticker: ReturnType<typeof setInterval> | undefined;
 let stopping = false;
+// handlers first: a Ctrl-C that arrives while starting (or right after the banner) still stops cleanly
 const stop = (signal: string) => {
   if (stopping) return;
   stopping = true;
   if (ticker) clearInterval(ticker);
   log.info({ signal }, 'stopping simulator');
-  sim.close().then(
+  (sim ? sim.close() : Promise.resolve()).then(
     () => process.exit(0),
     () => process.exit(1),
   );
 };
 process.on('SIGINT', () => stop('SIGINT'));
 process.on('SIGTERM', () => stop('SIGTERM'));
+
+try {
+  sim = await startSimulator(options);
+} catch (err) {
+  fail((err as Error).message);
+}
+const running = sim;
+if (speed > 0) {
+  let last = Date.now();
+  ticker = setInterval(() => {
+    const now = Date.now();
+    running.advance((now - last) * speed);
+    last = now;
+  }, 1000);
+}
+process.stdout.write(
+  [
+    `QTickets simulator listening on ${running.url}`,
+    `  REST API      ${running.apiBaseUrl}   (Authorization: Bearer ${running.token})`,
+    `  partners API  ${running.partnersBaseUrl}   (Authorization: Bearer ${running.partnersToken})`,
+    `  controls      ${running.url}/__sim/truth, POST ${running.url}/__sim/advance {"ms":…}, ${running.url}/__sim/faults`,
+    `  ${running.orderIds().length} orders, clock ${running.now()}${speed > 0 ? ` (×${speed})` : ' (frozen)'} — Ctrl-C stops`,
+    '',
+  ].join('\n'),
+);
