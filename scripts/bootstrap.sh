@@ -9,7 +9,14 @@ _qtp_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 _qtp_tools="$_qtp_root/tools"
 _qtp_min_node=24
 
-_qtp_node_major() { command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+# Major version of the machine's own node: PATH without our tools/bin (which may already hold the pinned one).
+_qtp_node_major() {
+  local p=":$PATH:"
+  p="${p//:$_qtp_tools\/bin:/:}"
+  p="${p#:}"
+  p="${p%:}"
+  (PATH="$p" && command -v node >/dev/null 2>&1 && node -p 'process.versions.node.split(".")[0]' 2>/dev/null) || echo 0
+}
 
 _qtp_install_tools() {
   local stamp="$_qtp_tools/node_modules/.qtp-stamp" want
