@@ -60,7 +60,8 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
     if (name === 'scheduler')
       s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false });
     else if (name === 'fetcher') {
-      const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token: sim.token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
+      const token = typeof extra.token === 'string' ? extra.token : sim.token;
+      const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
       s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter });
     } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
     else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, ...extra });

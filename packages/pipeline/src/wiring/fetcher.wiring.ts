@@ -1,4 +1,6 @@
+import { isQTicketsError } from '@qtp/qtickets-client';
 import { createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import { UnrecoverableError } from 'bullmq';
 import type { FetcherConfig } from '../config/env.ts';
 import { handleDiscover } from '../handlers/discover.handler.ts';
 import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
@@ -18,12 +20,29 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const tracker = new RunTracker(deps.redis, prefix);
   const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
   const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
-  const worker = startWorker(fetchJob, (p, { log }) => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log)), {
-    connection: deps.redis,
-    prefix,
-    logger: deps.log,
-    concurrency: cfg.FETCH_CONCURRENCY,
-    limiter: { max: cfg.QTICKETS_RPS, duration: 1_000 },
-  });
+  const worker = startWorker(
+    fetchJob,
+    (p, { log }) => permanentFailsAtOnce(() => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log))),
+    {
+      connection: deps.redis,
+      prefix,
+      logger: deps.log,
+      concurrency: cfg.FETCH_CONCURRENCY,
+      limiter: { max: cfg.QTICKETS_RPS, duration: 1_000 },
+    },
+  );
   return stage('fetcher', [worker], [fetchQueue, transformQueue]);
+}
+
+/**
+ * The client already retried what can succeed later (network, 429, 5xx). What it calls permanent (bad token,
+ * unknown route, bad request, not found) fails the job at once instead of burning BullMQ retries.
+ */
+async function permanentFailsAtOnce<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (isQTicketsError(err) && !err.retryable) throw new UnrecoverableError(`${err.kind}: ${err.message}`);
+    throw err;
+  }
 }
