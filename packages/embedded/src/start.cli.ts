@@ -109,19 +109,29 @@ out('first run enqueued: loading the whole history...\n');
 const state = new StateRepository(clickhouse);
 let lastRun = '';
 let lastTick = Date.now();
-const timer = setInterval(async () => {
+let busy = false;
+const timer = setInterval(() => {
+  if (busy) return;
+  busy = true;
+  void tick().finally(() => {
+    busy = false;
+  });
+}, 1_000);
+
+/** Moves the simulator's clock on and prints the summary when a new run has completed. */
+async function tick(): Promise<void> {
   const now = Date.now();
   if (cfg.DEMO_CLOCK_SPEED > 0 && lastRun) sim.advance((now - lastTick) * cfg.DEMO_CLOCK_SPEED);
   lastTick = now;
   const st = await state.get('orders').catch(() => null);
-  if (!st || !st.lastRunId || st.lastRunId === lastRun) return;
+  if (!st?.lastRunId || st.lastRunId === lastRun) return;
   lastRun = st.lastRunId;
   const summary = await salesSummary(clickhouse);
   const matches = isDeepStrictEqual(await dashboardByDay(clickhouse), truthByDay(sim.truth()));
   out(`\nrun ${st.lastRunId} complete (simulator clock ${sim.now()}); last 14 days from v_qtickets_sales_dashboard:\n${formatSummary(summary)}`);
   out(`matches the simulator's ground truth: ${matches ? 'yes' : 'no (a newer run will catch up)'}\n`);
   if (flags.once) void shutdown(matches ? 0 : 1);
-}, 1_000);
+}
 
 async function shutdown(code: number): Promise<void> {
   if (stopping) return;
