@@ -36,6 +36,18 @@ describe('fetch errors', () => {
     }
   });
 
+  it('a run whose fetch fails permanently is recorded as failed and frees the stream for the next run', async () => {
+    await h.start('fetcher', { token: 'wrong-token-0123456789abcdef' });
+    const failed = await h.runExpectingFailure();
+    await h.start('fetcher');
+    const next = await h.run();
+    const rs = await h.ch.client.query({ query: 'SELECT run_id, status, error FROM meta_job_runs FINAL ORDER BY started_at', format: 'JSONEachRow' });
+    const runs = await rs.json<{ run_id: string; status: string; error: string }>();
+    expect(runs.find((r) => r.run_id === failed)).toMatchObject({ status: 'failed', error: expect.stringMatching(/^auth: /) });
+    expect(runs.find((r) => r.run_id === next)).toMatchObject({ status: 'ok' });
+    expect(JSON.stringify(runs)).not.toContain('wrong-token');
+  });
+
   it('503s and 429 bursts are retried by the client and the run still completes', async () => {
     h.sim.setFaults({ error503Rate: 0.5, rateLimit: { every: 4, burst: 2, retryAfterSeconds: 0 } });
     await h.run('reconcile');

@@ -17,6 +17,7 @@ import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
 import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
 import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
+import type { Queue } from 'bullmq';
 
 export type Harness = {
   sim: Simulator;
@@ -30,6 +31,8 @@ export type Harness = {
   stop: (name: string) => Promise<void>;
   /** Triggers one run and waits until the stream's state records it as its last successful run. */
   run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number) => Promise<string>;
+  /** Triggers a run and waits until it has failed and released the stream; returns its id. */
+  runExpectingFailure: (timeoutMs?: number) => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -75,26 +78,37 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   };
   const tracker = new RunTracker(r.redis, r.prefix);
   let seq = 0;
-  const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000) => {
-    const scheduler = stages.get('scheduler') as (Stage & { planQueue?: import('bullmq').Queue }) | undefined;
+  const trigger = async (mode: 'incremental' | 'reconcile') => {
+    const scheduler = stages.get('scheduler') as (Stage & { planQueue?: Queue }) | undefined;
     if (!scheduler?.planQueue) throw new Error('scheduler stage not started');
     seq += 1;
-    const jobId = await enqueue(scheduler.planQueue, planRunJob, { stream: 'orders', mode, requestId: `t${seq}` });
+    return { queue: scheduler.planQueue, jobId: await enqueue(scheduler.planQueue, planRunJob, { stream: 'orders', mode, requestId: `t${seq}` }) };
+  };
+  /** Polls until `done(runId)`; the run id comes from the plan job's return value. */
+  const waitFor = async (queue: Queue, jobId: string, done: (runId: string) => Promise<boolean>, timeoutMs: number) => {
     const deadline = Date.now() + timeoutMs;
     let runId: string | null = null;
     while (Date.now() < deadline) {
       if (!runId) {
-        const job = await scheduler.planQueue.getJob(jobId);
+        const job = await queue.getJob(jobId);
         if (job?.failedReason) throw new Error(`plan job failed: ${job.failedReason}`);
         const out = job?.returnvalue as { status: string; reason?: string; detail?: { runId: string } } | undefined;
         if (out?.status === 'skipped') throw new Error(`plan skipped: ${out.reason}`);
         runId = out?.detail?.runId ?? null;
-      } else if ((await tracker.info(runId))?.finalized && (await tracker.lockHolder('orders')) !== runId) {
+      } else if ((await done(runId)) && (await tracker.lockHolder('orders')) !== runId) {
         return runId;
       }
       await new Promise((res) => setTimeout(res, 100));
     }
-    throw new Error(`run ${runId ?? '(not started)'} did not finish in ${timeoutMs} ms: ${JSON.stringify(runId ? await tracker.info(runId) : null)}`);
+    throw new Error(`run ${runId ?? '(not started)'} did not end in ${timeoutMs} ms: ${JSON.stringify(runId ? await tracker.info(runId) : null)}`);
+  };
+  const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000) => {
+    const { queue, jobId } = await trigger(mode);
+    return waitFor(queue, jobId, async (id) => !!(await tracker.info(id))?.finalized, timeoutMs);
+  };
+  const runExpectingFailure: Harness['runExpectingFailure'] = async (timeoutMs = 60_000) => {
+    const { queue, jobId } = await trigger('incremental');
+    return waitFor(queue, jobId, async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
   };
   return {
     sim,
@@ -106,6 +120,7 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
     start,
     stop,
     run,
+    runExpectingFailure,
     close: async () => {
       for (const name of [...stages.keys()]) await stop(name);
       await sim.close();

@@ -25,6 +25,10 @@ export const runIdFor = (stream: string, mode: string, at: Date) =>
 /** Starts a run from the stream's durable state, unless one is already in flight. */
 export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
+  for (const { info, reason } of await deps.tracker.takeFailed(p.stream)) {
+    await deps.runs.record(info, 'failed', reason, now.toISOString());
+    log.error({ runId: info.runId, reason }, 'run failed; this run covers its ground again');
+  }
   const runId = runIdFor(p.stream, p.mode, now);
   if (!(await deps.tracker.lock(p.stream, runId, deps.runTimeoutMs))) {
     const holder = await deps.tracker.lockHolder(p.stream);

@@ -45,6 +45,7 @@ export const fetchJob = defineJob({
 
 export type DiscoverPayload = z.output<typeof discoverPayload>;
 export type PagePayload = z.output<typeof pagePayload>;
+export type FetchPayload = DiscoverPayload | PagePayload;
 
 /** The key of a page within a run, used by the next stages' job ids and the run tracker. */
 export const pageSource = (p: PagePayload) => `${p.query}|p${p.page}`;

@@ -124,6 +124,31 @@ export class RunTracker {
     return planned === '1' && missing.length === 0;
   }
 
+  /**
+   * A run that cannot complete (a page failed permanently): frees the stream at once and leaves the failure for the
+   * scheduler to record in meta_job_runs on its next plan.
+   */
+  async fail(runId: string, stream: string, reason: string): Promise<void> {
+    await this.#redis
+      .multi()
+      .hset(this.#key(runId), { failed: reason.slice(0, 1_000) })
+      .lpush(`${this.#prefix}:runfailed:${stream}`, runId)
+      .exec();
+    await this.unlock(stream, runId);
+  }
+
+  /** Failed runs not yet recorded, oldest first; each is returned once. */
+  async takeFailed(stream: string): Promise<Array<{ info: RunInfo; reason: string }>> {
+    const out: Array<{ info: RunInfo; reason: string }> = [];
+    for (;;) {
+      const runId = await this.#redis.rpop(`${this.#prefix}:runfailed:${stream}`);
+      if (!runId) return out;
+      const info = await this.info(runId);
+      const reason = (await this.#redis.hget(this.#key(runId), 'failed')) ?? 'failed';
+      if (info) out.push({ info, reason });
+    }
+  }
+
   /** True for exactly one caller: whoever finalises the run. */
   async claimFinalize(runId: string): Promise<boolean> {
     return (await this.#redis.hsetnx(this.#key(runId), 'finalized', '1')) === 1;

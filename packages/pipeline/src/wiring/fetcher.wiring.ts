@@ -5,7 +5,7 @@ import type { FetcherConfig } from '../config/env.ts';
 import { handleDiscover } from '../handlers/discover.handler.ts';
 import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
 import type { FilterVerifier, OrdersApi } from '../handlers/ports.ts';
-import { fetchJob } from '../jobs/fetch.job.ts';
+import { type FetchPayload, fetchJob } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { type Stage, stage } from './stage.ts';
@@ -20,9 +20,14 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const tracker = new RunTracker(deps.redis, prefix);
   const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
   const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
+  const handle = (p: FetchPayload, log: Logger) => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log));
   const worker = startWorker(
     fetchJob,
-    (p, { log }) => permanentFailsAtOnce(() => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log))),
+    (p, { log }) =>
+      permanentFailsAtOnce(
+        () => handle(p, log),
+        (reason) => tracker.fail(p.runId, p.stream, reason),
+      ),
     {
       connection: deps.redis,
       prefix,
@@ -38,11 +43,15 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
  * The client already retried what can succeed later (network, 429, 5xx). What it calls permanent (bad token,
  * unknown route, bad request, not found) fails the job at once instead of burning BullMQ retries.
  */
-async function permanentFailsAtOnce<T>(fn: () => Promise<T>): Promise<T> {
+async function permanentFailsAtOnce<T>(fn: () => Promise<T>, failRun: (reason: string) => Promise<void>): Promise<T> {
   try {
     return await fn();
   } catch (err) {
-    if (isQTicketsError(err) && !err.retryable) throw new UnrecoverableError(`${err.kind}: ${err.message}`);
+    if (isQTicketsError(err) && !err.retryable) {
+      const reason = `${err.kind}: ${err.message}`;
+      await failRun(reason);
+      throw new UnrecoverableError(reason);
+    }
     throw err;
   }
 }
