@@ -35,7 +35,7 @@ describe('walk over ~100k simulated orders with 30% 503s and 429 bursts', () => 
     const anomalies: WalkPage['anomalies'] = [];
     const walked = await idsOf(client.walk('orders'), anomalies);
     const expected = sim.orderIds();
-    expect(expected.length).toBeGreaterThan(50_000);
+    expect(expected.length).toBeGreaterThanOrEqual(100_000);
     expect(walked.length).toBe(expected.length);
     expect(new Set(walked).size).toBe(walked.length);
     expect(walked).toEqual(expected);

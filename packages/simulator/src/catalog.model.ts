@@ -1,4 +1,5 @@
 import { CITIES, type City, COLOR_THEMES, type EventKind, FRACTIONAL_PRICES_KOP, KIND_PREFIX, TITLES, VENUES, WHOLE_PRICES_KOP } from './catalog.data.ts';
+import { buildDiscounts } from './catalog.discounts.ts';
 import type { Basket } from './orders.model.ts';
 import { createRng, type Rng } from './random.ts';
 import { DAY, HOUR, MINUTE } from './time.ts';
@@ -107,7 +108,11 @@ export type Catalog = {
   discounts: Discount[];
   /** In the API's default order: grouped by discount_id ascending, ids shuffled inside a group (Q23). */
   promoCodes: PromoCode[];
+  /** The last ids handed out (the rolling catalogue continues them). */
+  ids: CatalogIds;
 };
+
+export type CatalogIds = { event: number; show: number; price: number; scheme: number; poster: number };
 
 export type CatalogOptions = { seed: number; now: number; historyDays: number; events: number; expectedTickets: number };
 
@@ -120,38 +125,12 @@ export function buildCatalog(o: CatalogOptions): Catalog {
   const liveShows = Math.max(1, o.events - deletedSlots.size) * 2;
   // Admission zones are sized so that even a popular show never runs out over the history plus a long advance.
   const admissionCapacity = Math.max(300, Math.ceil((o.expectedTickets * 8) / liveShows / 10) * 10);
-  const ids = { event: 90300, show: 609900, price: 769000, scheme: 15600, poster: 120400 };
+  const ids: CatalogIds = { event: 90300, show: 609900, price: 769000, scheme: 15600, poster: 120400 };
   const events: Event[] = [];
   for (let i = 0; i < o.events; i++) {
     const deleted = deletedSlots.has(i);
     const kind: EventKind = i === 0 || i === 4 ? 'exhibition' : rng.pick<EventKind>(['hall', 'hall', 'theatre', 'club', 'masterclass', 'exhibition']);
-    ids.event += rng.int(3, 40);
-    const city = rng.pick(CITIES);
-    const title = TITLES[i % TITLES.length] as string;
-    const createdAt = historyStart - rng.int(20, 60) * DAY + rng.int(0, DAY);
-    ids.scheme += rng.int(1, 30);
-    const venue = rng.pick(VENUES);
-    const description = rng.chance(0.5) ? `${KIND_PREFIX[kind]} для всей семьи.\r\nБилеты — на сайте.` : '';
-    const age = rng.pick(['0+', '6+', '12+', '16+', '18+']);
-    ids.poster += rng.int(1, 90);
-    const event: Event = {
-      id: ids.event,
-      kind,
-      isActive: deleted ? 0 : 1,
-      name: `${KIND_PREFIX[kind]} «${title}»${i >= TITLES.length ? ` ${Math.floor(i / TITLES.length) + 1}` : ''}`,
-      schemeId: ids.scheme,
-      venue,
-      city,
-      description,
-      slug: `${SLUGS[i % SLUGS.length]}-${i + 1}`,
-      age,
-      posterId: ids.poster,
-      shows: [],
-      popularity: 0.3 + rng.next() * 2,
-      createdAt,
-      updatedAt: createdAt,
-      deletedAt: null,
-    };
+    const event = buildEvent(rng, ids, i, kind, deleted, () => historyStart - rng.int(20, 60) * DAY + rng.int(0, DAY));
     const showCount = kind === 'exhibition' ? rng.int(1, 2) : rng.int(1, 3);
     for (let s = 0; s < showCount; s++) {
       const show = buildShow(rng, ids, event, s, { historyStart, now: o.now, deleted, admissionCapacity });
@@ -174,12 +153,44 @@ export function buildCatalog(o: CatalogOptions): Catalog {
     eventById: new Map(events.map((e) => [e.id, e])),
     discounts,
     promoCodes,
+    ids,
+  };
+}
+
+/** Event number `i` of the catalogue (its name and slug follow i); `createdAt` is drawn in its place in the sequence. */
+export function buildEvent(rng: Rng, ids: CatalogIds, i: number, kind: EventKind, deleted: boolean, createdAt: () => number): Event {
+  ids.event += rng.int(3, 40);
+  const city = rng.pick(CITIES);
+  const title = TITLES[i % TITLES.length] as string;
+  const created = createdAt();
+  ids.scheme += rng.int(1, 30);
+  const venue = rng.pick(VENUES);
+  const description = rng.chance(0.5) ? `${KIND_PREFIX[kind]} для всей семьи.\r\nБилеты — на сайте.` : '';
+  const age = rng.pick(['0+', '6+', '12+', '16+', '18+']);
+  ids.poster += rng.int(1, 90);
+  return {
+    id: ids.event,
+    kind,
+    isActive: deleted ? 0 : 1,
+    name: `${KIND_PREFIX[kind]} «${title}»${i >= TITLES.length ? ` ${Math.floor(i / TITLES.length) + 1}` : ''}`,
+    schemeId: ids.scheme,
+    venue,
+    city,
+    description,
+    slug: `${SLUGS[i % SLUGS.length]}-${i + 1}`,
+    age,
+    posterId: ids.poster,
+    shows: [],
+    popularity: 0.3 + rng.next() * 2,
+    createdAt: created,
+    updatedAt: created,
+    deletedAt: null,
   };
 }
 
 type ShowContext = { historyStart: number; now: number; deleted: boolean; admissionCapacity: number };
 
-function buildShow(rng: Rng, ids: { show: number; price: number }, event: Event, index: number, c: ShowContext): Show {
+function buildShow(rng: Rng, ids: CatalogIds, event: Event, index: number, c: ShowContext): Show {
   let startAt: number;
   let finishAt: number;
   let saleFinishAt: number;
@@ -201,7 +212,15 @@ function buildShow(rng: Rng, ids: { show: number; price: number }, event: Event,
     saleFinishAt = startAt;
   }
   const createdAt = Math.min(c.historyStart - rng.int(1, 20) * DAY, startAt - 30 * DAY) + rng.int(0, DAY);
-  const zones = buildZones(rng, event.kind, c.admissionCapacity);
+  return assembleShow(rng, ids, event, index, { startAt, finishAt, saleFinishAt, createdAt }, c.deleted, c.admissionCapacity);
+}
+
+export type ShowDates = { startAt: number; finishAt: number; saleFinishAt: number; createdAt: number };
+
+/** A show on the given dates: zones, prices and the remaining attributes drawn from rng. On sale from createdAt + 1 h. */
+export function assembleShow(rng: Rng, ids: CatalogIds, event: Event, index: number, d: ShowDates, deleted: boolean, admissionCapacity: number): Show {
+  const { startAt, finishAt, saleFinishAt, createdAt } = d;
+  const zones = buildZones(rng, event.kind, admissionCapacity);
   const prices: Price[] = [];
   const zonePrices = zones.map((z) => {
     const tiers = z.admission ? 1 : Math.min(3, Math.max(1, Math.floor(z.rows / 4)));
@@ -229,7 +248,7 @@ function buildShow(rng: Rng, ids: { show: number; price: number }, event: Event,
     id: ids.show,
     eventId: event.id,
     name: event.kind === 'exhibition' ? (index === 0 ? 'Будни' : 'Выходные') : rng.chance(0.7) ? '' : `Сеанс ${index + 1}`,
-    isActive: c.deleted ? 0 : 1,
+    isActive: deleted ? 0 : 1,
     startAt,
     finishAt,
     openAt: event.kind === 'exhibition' ? startAt : startAt - HOUR,
@@ -277,85 +296,6 @@ function buildZones(rng: Rng, kind: EventKind, cap: number): Zone[] {
     case 'masterclass':
       return [admission(rng, 'uchastnik', 'Участник', 'Материалы включены', Math.max(100, Math.floor(cap / 2)))];
   }
-}
-
-function buildDiscounts(rng: Rng, events: Event[], historyStart: number, now: number): { discounts: Discount[]; promoCodes: PromoCode[] } {
-  const discounts: Discount[] = [];
-  const live = events.filter((e) => e.deletedAt === null);
-  const deleted = events.find((e) => e.deletedAt !== null);
-  let id = 40100;
-  const add = (name: string, percent: number, eventIds: number[], showIds: number[], extra: Partial<Discount> = {}): void => {
-    id += rng.int(20, 400);
-    const createdAt = historyStart - rng.int(2, 30) * DAY + rng.int(0, DAY);
-    discounts.push({
-      id,
-      isActive: 1,
-      name,
-      percent,
-      activeFrom: null,
-      activeTo: null,
-      eventIds,
-      showIds,
-      createdAt,
-      updatedAt: createdAt,
-      deletedAt: null,
-      ...extra,
-    });
-  };
-  if (deleted) {
-    const del = deleted.deletedAt ?? historyStart;
-    add(`Ранняя пташка 20% — ${deleted.name}`, 20, [deleted.id], [], { isActive: 0, activeTo: del - 5 * DAY, updatedAt: del, deletedAt: del });
-  }
-  for (const [i, e] of live.slice(0, 4).entries()) {
-    const percent = [10, 15, 20, 25][i] as number;
-    const show = e.shows[0];
-    const showScoped = i === 1 && show !== undefined;
-    add(`Скидка ${percent}% — ${e.name}`, percent, [e.id], showScoped ? [show.id] : [], { activeTo: rng.chance(0.5) ? now + 90 * DAY : null });
-  }
-  add('Пригласительные 100%', 100, [], []);
-  add('Блогеры 15%', 15, [], [], { activeFrom: historyStart - DAY });
-  const promoCodes: PromoCode[] = [];
-  let pid = 903000;
-  for (const d of discounts) {
-    const group: PromoCode[] = [];
-    const n = rng.int(2, 6);
-    for (let k = 0; k < n; k++) {
-      pid += rng.int(1, 300);
-      const createdAt = d.createdAt + rng.int(60, 3 * HOUR);
-      const code = `${d.percent === 100 ? 'INVITE' : `PROMO${d.percent}`}-${pid.toString(36).toUpperCase()}`;
-      group.push({
-        id: pid,
-        isActive: d.isActive === 0 || rng.chance(0.1) ? 0 : 1,
-        discountId: d.id,
-        code,
-        maxUsesCount: d.percent === 100 ? 1 : rng.chance(0.8) ? 0 : 1,
-        activeFrom: null,
-        activeTo: d.activeTo,
-        createdAt,
-        updatedAt: d.deletedAt ?? createdAt,
-        deletedAt: d.deletedAt,
-      });
-    }
-    // grouped by discount_id, no stable order inside a group (Q23): a seeded shuffle
-    for (let k = group.length - 1; k > 0; k--) {
-      const j = rng.int(0, k);
-      [group[k], group[j]] = [group[j] as PromoCode, group[k] as PromoCode];
-    }
-    promoCodes.push(...group);
-  }
-  return { discounts, promoCodes };
-}
-
-/** Discounts usable for an order on `event` at instant t, with their live promo codes. */
-export function applicableDiscounts(catalog: Catalog, event: Event, t: number): Discount[] {
-  return catalog.discounts.filter(
-    (d) =>
-      d.isActive === 1 &&
-      d.deletedAt === null &&
-      (d.activeFrom === null || d.activeFrom <= t) &&
-      (d.activeTo === null || d.activeTo > t) &&
-      (d.eventIds.length === 0 || d.eventIds.includes(event.id)),
-  );
 }
 
 /** A seat's price id. */

@@ -14,7 +14,7 @@ import type { World } from './world.model.ts';
  *                            (refunded baskets included: they were sold that day);
  *   refunds_count / _amount  number of baskets with refunded_at on D / Σ their refunded_amount (price − deduction);
  *   net_revenue              revenue − refunds_amount.
- * Per show: capacity (seats + admission max_quantity), sold (live paid baskets), reserved (live unpaid baskets),
+ * Per show (every show that exists at the clock, the rolling catalogue's new ones included): capacity (seats + admission max_quantity), sold (live paid baskets), reserved (live unpaid baskets),
  * free = capacity − sold − reserved.
  * Orders served malformed (fault malformedRate) are EXCLUDED everywhere — a correct pipeline quarantines them —
  * and so is orders_total (= visible orders − malformed orders). Days with all zeros are omitted.
@@ -63,7 +63,7 @@ export function computeTruth(world: World, isMalformed: (o: Order) => boolean): 
       net_revenue: kopToString(v.revenue - v.refunded),
     }));
   const include = (o: Order) => !isMalformed(o);
-  const shows: ShowTruth[] = world.catalog.shows.map((s) => {
+  const shows: ShowTruth[] = world.listedShows().map((s) => {
     const occ = occupancy(s, t, include);
     let sold = 0;
     let reserved = 0;

@@ -1,4 +1,5 @@
-import { applicableDiscounts, type Catalog, type Event, priceKop, type Show, seatPriceId, type Zone } from './catalog.model.ts';
+import { applicableDiscounts } from './catalog.discounts.ts';
+import { type Catalog, type Event, priceKop, type Show, seatPriceId, type Zone } from './catalog.model.ts';
 import { percentOf } from './money.ts';
 import { BOX_OFFICE, type Client, makePerson } from './people.model.ts';
 import { createRng, hash32, type Rng } from './random.ts';
@@ -132,7 +133,8 @@ export class OrderFactory {
   private place(r: Rng, t: number, earliest: number, k: number): { event: Event; shows: Show[]; items: { show: Show; seat: Seat }[] } | null {
     const { shows, weights } = this.onSale(t);
     const open = shows.map((s) => hasRoom(s, k));
-    for (let attempt = 0; attempt < 8; attempt++) {
+    // until every show on sale is ruled out: an order is dropped only when nothing at all has room
+    for (;;) {
       const w = weights.map((x, i) => (open[i] ? x : 0));
       if (!w.some((x) => x > 0)) return null;
       const idx = weighted(r, w);
@@ -150,19 +152,18 @@ export class OrderFactory {
       }
       open[idx] = false;
     }
-    return null;
   }
 
-  private onSaleCache: { hour: number; shows: Show[]; weights: number[] } = { hour: Number.NaN, shows: [], weights: [] };
+  private onSaleCache: { hour: number; size: number; shows: Show[]; weights: number[] } = { hour: Number.NaN, size: 0, shows: [], weights: [] };
 
-  /** Shows on sale during the hour of t, with their appeal (cached per hour). */
+  /** Shows on sale during the hour of t, with their appeal (cached per hour and catalogue size). */
   private onSale(t: number): { shows: Show[]; weights: number[] } {
     const hour = Math.floor(t / HOUR);
-    if (this.onSaleCache.hour !== hour) {
+    if (this.onSaleCache.hour !== hour || this.onSaleCache.size !== this.catalog.shows.length) {
       const from = hour * HOUR;
       const shows = this.catalog.shows.filter((s) => s.deletedAt === null && s.isActive === 1 && s.sellFrom <= from && from + HOUR <= s.saleFinishAt);
       const weights = shows.map((s) => (this.catalog.eventById.get(s.eventId)?.popularity ?? 1) * showAppeal(s, from));
-      this.onSaleCache = { hour, shows, weights };
+      this.onSaleCache = { hour, size: this.catalog.shows.length, shows, weights };
     }
     return this.onSaleCache;
   }

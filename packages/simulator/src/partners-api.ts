@@ -96,7 +96,8 @@ function lastUpdateHash(s: Show, occ: Occupancy): string {
 
 function eventsList(ctx: SimContext): Reply {
   const t = ctx.world.t;
-  const result = ctx.world.catalog.events
+  const result = ctx.world
+    .listedEvents()
     .filter((e) => e.deletedAt === null)
     .flatMap((e) =>
       e.shows
@@ -187,7 +188,7 @@ function partnerTicket(ctx: SimContext, b: Basket, t: number): Record<string, un
 }
 
 function ticketsCheck(ctx: SimContext, params: Record<string, unknown>, eventId?: string, showId?: string): Reply {
-  const e = ctx.world.catalog.eventById.get(Number(eventId));
+  const e = ctx.world.findEvent(Number(eventId));
   if (!e || e.deletedAt !== null) return error('EVENT_NOT_FOUND', `Event "${eventId ?? ''}" not found`);
   let show: Show | undefined;
   if (showId !== undefined) show = e.shows.find((s) => s.id === Number(showId));

@@ -145,7 +145,7 @@ function singleClient(ctx: SimContext, id: number): Reply {
 const truthy = (v: unknown): boolean => v === true || v === 1 || v === '1' || v === 'true';
 
 function seats(ctx: SimContext, req: SimRequest, showId: number): Reply {
-  const show = ctx.world.catalog.showById.get(showId);
+  const show = ctx.world.findShow(showId);
   if (!show) return resourceNotFound('Show', showId);
   const p = listParams(req, ['flat']);
   if (!truthy(p.flat)) return apiJson(200, hierarchicalSeats(show));
@@ -160,14 +160,14 @@ function seats(ctx: SimContext, req: SimRequest, showId: number): Reply {
 }
 
 function barcodes(ctx: SimContext, req: SimRequest, showId: number): Reply {
-  const show = ctx.world.catalog.showById.get(showId);
+  const show = ctx.world.findShow(showId);
   if (!show) return resourceNotFound('Show', showId);
   const p = listParams(req, ['select']);
   return apiJson(200, barcodeList(show, ctx.world.t, ctx.seed, p.select));
 }
 
 function barcode(ctx: SimContext, showId: number, code: string): Reply {
-  const show = ctx.world.catalog.showById.get(showId);
+  const show = ctx.world.findShow(showId);
   if (!show) return resourceNotFound('Show', showId);
   const id = basketIdOfBarcode(ctx.seed, code);
   const b = id === null ? undefined : ctx.world.findBasket(id);

@@ -1,3 +1,4 @@
+import type { Event } from './catalog.model.ts';
 import { discountRecord, eventRecord, promoCodeRecord } from './catalog.view.ts';
 import type { FaultInjector } from './faults.ts';
 import type { SimRequest } from './http-server.ts';
@@ -13,7 +14,10 @@ export class SimContext {
   readonly partnersToken: string;
   /** Filtered/sorted order lists, keyed by query + clock (a walk re-uses one evaluation). */
   private readonly filtered = new Map<string, Order[]>();
-  private staticRecords: { events: Record<string, unknown>[]; discounts: Record<string, unknown>[]; promoCodes: Record<string, unknown>[] } | null = null;
+  private staticRecords: { discounts: Record<string, unknown>[]; promoCodes: Record<string, unknown>[] } | null = null;
+  /** Event records by id (an event never changes once created); the list is the events that exist at the clock. */
+  private readonly eventRecords = new Map<number, Record<string, unknown>>();
+  private eventList: { events: Event[]; records: Record<string, unknown>[] } = { events: [], records: [] };
 
   constructor(world: World, faults: FaultInjector, token: string, partnersToken: string) {
     this.world = world;
@@ -43,13 +47,21 @@ export class SimContext {
   statics(): { events: Record<string, unknown>[]; discounts: Record<string, unknown>[]; promoCodes: Record<string, unknown>[] } {
     if (!this.staticRecords) {
       const c = this.world.catalog;
-      this.staticRecords = {
-        events: c.events.map((e) => eventRecord(e, this.world.seed)),
-        discounts: c.discounts.map((d) => discountRecord(d, c)),
-        promoCodes: c.promoCodes.map(promoCodeRecord),
-      };
+      this.staticRecords = { discounts: c.discounts.map((d) => discountRecord(d, c)), promoCodes: c.promoCodes.map(promoCodeRecord) };
     }
-    return this.staticRecords;
+    const events = this.world.listedEvents();
+    if (this.eventList.events !== events) {
+      const records = events.map((e) => {
+        let rec = this.eventRecords.get(e.id);
+        if (!rec) {
+          rec = eventRecord(e, this.world.seed);
+          this.eventRecords.set(e.id, rec);
+        }
+        return rec;
+      });
+      this.eventList = { events, records };
+    }
+    return { events: this.eventList.records, ...this.staticRecords };
   }
 
   cachedOrders(key: string, compute: () => Order[]): Order[] {

@@ -1,4 +1,5 @@
-import { buildCatalog, type Catalog } from './catalog.model.ts';
+import { buildCatalog, type Catalog, type Event, type Show } from './catalog.model.ts';
+import { addPeriod, isListed, periodStart, type RollingOptions } from './catalog.rolling.ts';
 import type { Basket, Counters, Order } from './orders.model.ts';
 import { OrderFactory } from './orders.model.ts';
 import type { Client } from './people.model.ts';
@@ -9,7 +10,8 @@ import { DAY, moscowHour } from './time.ts';
  * The simulated tenant: catalogue, orders (each with its planned timeline), clients, and the clock.
  * Orders arrive as a seeded process: the history is `historyOrders` instants drawn over [now - historyDays, now]
  * (with a day/night profile), later ones a Poisson stream at `ordersPerDay`. The stream does not depend on how the
- * clock is advanced (advance(a) + advance(b) ≡ advance(a + b)).
+ * clock is advanced (advance(a) + advance(b) ≡ advance(a + b)). The catalogue rolls forward with the clock (a batch of
+ * new events every period, see catalog.rolling.ts), so the stream never runs out of shows to sell.
  */
 
 export type WorldOptions = {
@@ -41,6 +43,9 @@ export class World {
   private readonly arrivals: Rng;
   private nextCandidate: number;
   private visibleCache = { t: Number.NaN, count: 0 };
+  private readonly rolling: RollingOptions;
+  private periods = 0;
+  private listedCache = { t: Number.NaN, size: 0, events: [] as Event[], shows: [] as Show[] };
 
   constructor(o: WorldOptions) {
     this.seed = o.seed;
@@ -61,7 +66,9 @@ export class World {
     };
     this.factory = new OrderFactory(o.seed, this.catalog, this.clients, counters);
     this.arrivals = createRng(o.seed * 2654435761 + 99);
+    this.rolling = { seed: o.seed, start: o.nowSec, events: o.events, ordersPerDay: o.ordersPerDay };
     this.generateHistory(o.nowSec - o.historyDays * DAY, o.nowSec, o.historyOrders);
+    this.extendCatalog(o.nowSec);
     this.nextCandidate = o.nowSec + this.gap();
   }
 
@@ -78,6 +85,7 @@ export class World {
     if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`advance(ms) needs a finite ms >= 0, got ${ms}`);
     this.clockMs += ms;
     const t = this.t;
+    this.extendCatalog(t);
     while (this.nextCandidate <= t) {
       const cand = this.nextCandidate;
       if (this.arrivals.next() < weightAt(cand) / HOURLY_MAX) this.add(Math.max(Math.floor(cand), this.factory.counters.lastCreatedAt + 1));
@@ -97,6 +105,28 @@ export class World {
     return upperBound(this.clients.length, (i) => (this.clients[i] as Client).firstSeenAt <= t);
   }
 
+  /** Events that exist at the clock (created at or before it), id ascending. */
+  listedEvents(): Event[] {
+    return this.listed().events;
+  }
+
+  /** Shows that exist at the clock, in catalogue order. */
+  listedShows(): Show[] {
+    return this.listed().shows;
+  }
+
+  /** A show by id, if it exists at the clock. */
+  findShow(id: number): Show | undefined {
+    const show = this.catalog.showById.get(id);
+    return show && isListed(this.catalog, show, this.t) ? show : undefined;
+  }
+
+  /** An event by id, if it exists at the clock. */
+  findEvent(id: number): Event | undefined {
+    const event = this.catalog.eventById.get(id);
+    return event && event.createdAt <= this.t ? event : undefined;
+  }
+
   findOrder(id: number): Order | undefined {
     const n = this.visibleCount();
     const i = upperBound(n, (k) => (this.orders[k] as Order).id <= id) - 1;
@@ -108,6 +138,25 @@ export class World {
     const n = this.visibleCount();
     const i = upperBound(n, (k) => ((this.orders[k] as Order).baskets[0] as Basket).id <= id) - 1;
     return i >= 0 ? this.orders[i]?.baskets.find((b) => b.id === id) : undefined;
+  }
+
+  private listed(): { events: Event[]; shows: Show[] } {
+    const t = this.t;
+    const c = this.catalog;
+    if (this.listedCache.t !== t || this.listedCache.size !== c.shows.length) {
+      this.listedCache = {
+        t,
+        size: c.shows.length,
+        events: c.events.filter((e) => e.createdAt <= t),
+        shows: c.shows.filter((s) => isListed(c, s, t)),
+      };
+    }
+    return this.listedCache;
+  }
+
+  /** Announces every rolling period that has started by instant t (in order, so ids stay deterministic). */
+  private extendCatalog(t: number): void {
+    while (periodStart(this.rolling, this.periods) <= t) addPeriod(this.catalog, this.rolling, this.periods++);
   }
 
   private add(t: number): void {
@@ -144,7 +193,8 @@ export class World {
         b++;
       }
       const at = (edges[b] as number) + (target - cum) / weightAt(edges[b] as number);
-      this.add(Math.max(Math.min(Math.floor(at), to), this.factory.counters.lastCreatedAt + 1));
+      // one order per second at most: leave a second for each order still to come, so all n fit in [from, to]
+      this.add(Math.max(Math.min(Math.floor(at), to - (n - 1 - i)), this.factory.counters.lastCreatedAt + 1));
     }
   }
 }
