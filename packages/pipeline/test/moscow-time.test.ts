@@ -34,3 +34,24 @@ describe('Moscow dates', () => {
     expect(() => moscowDate('not-a-date')).toThrow(/not a timestamp/);
   });
 });
+
+describe('Moscow dates agree with luxon at every hour across the offset changes', () => {
+  it.each([
+    ['DST spring 2010', '2010-03-27T18:00:00Z'],
+    ['DST autumn 2010', '2010-10-30T18:00:00Z'],
+    ['switch to UTC+4, 2011', '2011-03-26T18:00:00Z'],
+    ['switch back to UTC+3, 2014', '2014-10-25T18:00:00Z'],
+  ])('%s', async (_name, from) => {
+    const { DateTime } = await import('luxon');
+    const start = Date.parse(from);
+    for (let m = 0; m < 12 * 60; m += 7) {
+      const ms = start + m * 60_000;
+      const ts = new Date(ms).toISOString().replace('.000Z', 'Z');
+      expect(moscowDate(ts)).toBe(DateTime.fromMillis(ms, { zone: 'Europe/Moscow' }).toISODate());
+    }
+  });
+
+  it.each(['2025-02-30T10:00:00+03:00', '2025-13-01T10:00:00+03:00', '2025-11-18T24:00:00+03:00', '2025-11-18 14:04:55', 'not-a-date'])('rejects %s', (ts) => {
+    expect(() => moscowDate(ts)).toThrow(/not a timestamp/);
+  });
+});

@@ -43,22 +43,17 @@ describe('simulator.cli.ts', () => {
 });
 
 describe('scale', () => {
-  it('100 000 orders: ready in seconds, pages served in milliseconds', async () => {
-    const t0 = performance.now();
+  // Speed is measured by `pnpm bench` (docs/benchmarks.md), not asserted here.
+  it('100 000 orders: every page up to the last is served, and the one after it is empty', async () => {
     const sim = await startSimulator({ seed: 2, orders: 100_000 });
-    const startMs = performance.now() - t0;
     try {
       expect(sim.orderIds().length).toBe(100_000);
-      expect(startMs).toBeLessThan(15_000);
-      const times: number[] = [];
-      for (const page of [1, 500, 1000, 1999, 2000, 2001]) {
-        const t = performance.now();
-        const res = await api(sim, '/orders', { query: { page } });
-        times.push(performance.now() - t);
-        expect((res.json as Paged).paging.total).toBe(100_000);
+      for (const page of [1, 500, 1000, 1999, 2000]) {
+        const res = (await api(sim, '/orders', { query: { page } })).json as Paged;
+        expect(res.paging.total).toBe(100_000);
+        expect((res.data as unknown[]).length).toBe(50);
       }
-      times.sort((a, b) => a - b);
-      expect(times[Math.floor(times.length / 2)]).toBeLessThan(100);
+      expect(((await api(sim, '/orders', { query: { page: 2001 } })).json as Paged).data).toEqual([]);
     } finally {
       await sim.close();
     }
