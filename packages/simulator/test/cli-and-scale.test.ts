@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { startSimulator } from '../src/index.ts';
+import { DEFAULTS, startSimulator } from '../src/index.ts';
 import { api, type Paged } from './http-helpers.ts';
 
 const CLI = fileURLToPath(new URL('../src/simulator.cli.ts', import.meta.url));
@@ -36,7 +36,7 @@ describe('simulator.cli.ts', () => {
   it('prints the URL and token, stops on SIGINT', async () => {
     const r = await run(['--port', '0', '--orders', '200', '--days', '2', '--seed', '3'], /Ctrl-C stops/);
     expect(r.out).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
-    expect(r.out).toContain('Bearer sim-token-0000000000000000');
+    expect(r.out).toContain(`Bearer ${DEFAULTS.token}`);
     expect(r.out).toContain('200 orders');
     expect(r.code, r.err).toBe(0);
   });
