@@ -1,4 +1,4 @@
-import { TABLES, writeJob } from '@qtp/pipeline';
+import { moscowDate, TABLES, writeJob } from '@qtp/pipeline';
 import { createQueue } from '@qtp/shared';
 import { count } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -36,6 +36,26 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
       format: 'JSONEachRow',
     });
     expect(await rs.json()).toEqual([expect.objectContaining({ status: 'ok' })]);
+  });
+
+  it('loads shows from the events stream and gives every ticket line its show day', async () => {
+    await h.run('reconcile', 120_000, 'events');
+    const shows = await (
+      await h.ch.client.query({
+        query: `SELECT show_id, toString(show_date_msk) AS d, start_at FROM ${TABLES.shows} FINAL ORDER BY show_id`,
+        format: 'JSONEachRow',
+      })
+    ).json<{ show_id: string; d: string }>();
+    const truthShows = h.sim.truth().shows.map((s) => s.show_id);
+    expect(shows.map((s) => Number(s.show_id))).toEqual(expect.arrayContaining(truthShows));
+    // the show day equals the Moscow date of the show's start as the API gives it
+    const apiEvents = await (await fetch(`${h.sim.apiBaseUrl}/events`, { headers: { Authorization: `Bearer ${h.sim.token}` } })).json();
+    const firstShow = (apiEvents as { data: Array<{ shows: Array<{ id: number; start_date: string }> }> }).data[0]?.shows[0];
+    expect(shows.find((s) => Number(s.show_id) === firstShow?.id)?.d).toBe(moscowDate(firstShow?.start_date ?? ''));
+    expect(await count(h.ch, 'SELECT countIf(show_date_msk IS NULL) FROM v_sales_latest')).toBe(0);
+    expect(await count(h.ch, 'SELECT count() FROM v_sales_latest')).toBe(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines} FINAL`));
+    const byShowDay = await count(h.ch, 'SELECT sum(tickets_sold) FROM v_sales_by_show_day');
+    expect(byShowDay).toBe(truthByDay(h.sim).reduce((n, d) => n + d.tickets_sold, 0));
   });
 
   it('quarantines malformed orders with their reason while the rest loads', async () => {

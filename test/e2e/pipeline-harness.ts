@@ -5,6 +5,7 @@ import {
   planRunJob,
   RunTracker,
   type Stage,
+  type StreamName,
   schedulerEnv,
   startFetcher,
   startScheduler,
@@ -30,7 +31,7 @@ export type Harness = {
   start: (name: 'scheduler' | 'fetcher' | 'transformer' | 'writer', extra?: Record<string, unknown>) => Promise<Stage>;
   stop: (name: string) => Promise<void>;
   /** Triggers one run and waits until the stream's state records it as its last successful run. */
-  run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number) => Promise<string>;
+  run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number, stream?: StreamName) => Promise<string>;
   /** Triggers a run and waits until it has failed and released the stream; returns its id. */
   runExpectingFailure: (timeoutMs?: number) => Promise<string>;
   close: () => Promise<void>;
@@ -78,14 +79,15 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   };
   const tracker = new RunTracker(r.redis, r.prefix);
   let seq = 0;
-  const trigger = async (mode: 'incremental' | 'reconcile') => {
+  const trigger = async (mode: 'incremental' | 'reconcile', stream: StreamName = 'orders') => {
     const scheduler = stages.get('scheduler') as (Stage & { planQueue?: Queue }) | undefined;
     if (!scheduler?.planQueue) throw new Error('scheduler stage not started');
     seq += 1;
-    return { queue: scheduler.planQueue, jobId: await enqueue(scheduler.planQueue, planRunJob, { stream: 'orders', mode, requestId: `t${seq}` }) };
+    return { queue: scheduler.planQueue, jobId: await enqueue(scheduler.planQueue, planRunJob, { stream, mode, requestId: `t${seq}` }), stream };
   };
   /** Polls until `done(runId)`; the run id comes from the plan job's return value. */
-  const waitFor = async (queue: Queue, jobId: string, done: (runId: string) => Promise<boolean>, timeoutMs: number) => {
+  const waitFor = async (t: { queue: Queue; jobId: string; stream: StreamName }, done: (runId: string) => Promise<boolean>, timeoutMs: number) => {
+    const { queue, jobId } = t;
     const deadline = Date.now() + timeoutMs;
     let runId: string | null = null;
     while (Date.now() < deadline) {
@@ -95,20 +97,18 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
         const out = job?.returnvalue as { status: string; reason?: string; detail?: { runId: string } } | undefined;
         if (out?.status === 'skipped') throw new Error(`plan skipped: ${out.reason}`);
         runId = out?.detail?.runId ?? null;
-      } else if ((await done(runId)) && (await tracker.lockHolder('orders')) !== runId) {
+      } else if ((await done(runId)) && (await tracker.lockHolder(t.stream)) !== runId) {
         return runId;
       }
       await new Promise((res) => setTimeout(res, 100));
     }
     throw new Error(`run ${runId ?? '(not started)'} did not end in ${timeoutMs} ms: ${JSON.stringify(runId ? await tracker.info(runId) : null)}`);
   };
-  const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000) => {
-    const { queue, jobId } = await trigger(mode);
-    return waitFor(queue, jobId, async (id) => !!(await tracker.info(id))?.finalized, timeoutMs);
+  const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000, stream = 'orders') => {
+    return waitFor(await trigger(mode, stream), async (id) => !!(await tracker.info(id))?.finalized, timeoutMs);
   };
   const runExpectingFailure: Harness['runExpectingFailure'] = async (timeoutMs = 60_000) => {
-    const { queue, jobId } = await trigger('incremental');
-    return waitFor(queue, jobId, async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
+    return waitFor(await trigger('incremental'), async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
   };
   return {
     sim,

@@ -3,13 +3,14 @@ import type { ClickHouseClient } from '@qtp/shared';
 export type SummaryDay = { day: string; orders: number; tickets_sold: number; revenue: string; refunds_amount: string; net_revenue: string };
 
 /** Orders, tickets and revenue by Moscow day, read from the views DataLens reads. */
-export async function salesSummary(ch: ClickHouseClient, days = 14): Promise<{ orders: number; lines: number; days: SummaryDay[] }> {
+export async function salesSummary(ch: ClickHouseClient, days = 14): Promise<{ orders: number; lines: number; shows: number; days: SummaryDay[] }> {
   const totals = await (
     await ch.query({
-      query: `SELECT (SELECT count() FROM stg_qtickets_api_orders_raw FINAL) AS orders, (SELECT count() FROM v_sales_latest) AS lines`,
+      query: `SELECT (SELECT count() FROM stg_qtickets_api_orders_raw FINAL) AS orders, (SELECT count() FROM v_sales_latest) AS lines,
+                     (SELECT count() FROM stg_qtickets_api_shows FINAL) AS shows`,
       format: 'JSONEachRow',
     })
-  ).json<{ orders: string; lines: string }>();
+  ).json<{ orders: string; lines: string; shows: string }>();
   const rs = await ch.query({
     query: `SELECT toString(d.day) AS day, toUInt64(ifNull(o.orders, 0)) AS orders, toUInt64(sum(d.tickets_sold)) AS tickets_sold,
                    toDecimalString(sum(d.revenue), 2) AS revenue, toDecimalString(sum(d.refunds_amount), 2) AS refunds_amount,
@@ -24,6 +25,7 @@ export async function salesSummary(ch: ClickHouseClient, days = 14): Promise<{ o
   return {
     orders: Number(totals[0]?.orders ?? 0),
     lines: Number(totals[0]?.lines ?? 0),
+    shows: Number(totals[0]?.shows ?? 0),
     days: rows
       .map((r) => ({
         day: r.day as string,
@@ -38,7 +40,7 @@ export async function salesSummary(ch: ClickHouseClient, days = 14): Promise<{ o
 }
 
 export function formatSummary(s: Awaited<ReturnType<typeof salesSummary>>): string {
-  const head = `orders loaded: ${s.orders}, ticket lines: ${s.lines}\n`;
+  const head = `orders loaded: ${s.orders}, ticket lines: ${s.lines}, shows: ${s.shows}\n`;
   const cols = ['day', 'paid orders', 'tickets', 'revenue', 'refunds', 'net revenue'];
   const body = s.days.map((d) => [d.day, String(d.orders), String(d.tickets_sold), d.revenue, d.refunds_amount, d.net_revenue]);
   const widths = cols.map((c, i) => Math.max(c.length, ...body.map((r) => (r[i] ?? '').length)));

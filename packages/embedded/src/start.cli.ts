@@ -103,8 +103,9 @@ out(`apps started: ${[...children.keys()].join(', ')} (logs in ${join(cfg.EMBEDD
 const redis = createRedis(redisUrl, 'qtp-start');
 const clickhouse = createClickHouse(ch);
 const planQueue = createQueue(planRunJob, redis, 'qtp');
+await enqueue(planQueue, planRunJob, { stream: 'events', mode: 'reconcile', requestId: `start-${Date.now()}` });
 await enqueue(planQueue, planRunJob, { stream: 'orders', mode: 'incremental', requestId: `start-${Date.now()}` });
-out('first run enqueued: loading the whole history...\n');
+out('first runs enqueued: events (show days) and the whole order history...\n');
 
 const state = new StateRepository(clickhouse);
 let lastRun = '';

@@ -21,6 +21,7 @@ export const schedulerEnv = z.object({
   ...clickhouseEnv,
   SCHEDULE_ORDERS: cronFromEnv.default('*/5 * * * *'),
   SCHEDULE_ORDERS_RECONCILE: cronFromEnv.default('30 3 * * *'),
+  SCHEDULE_EVENTS: cronFromEnv.default('*/30 * * * *'),
   SCHEDULE_TZ: z.string().default('Europe/Moscow'),
   LOOKBACK_ORDERS: durationFromEnv.default(48 * 3_600_000),
   RUN_TIMEOUT: durationFromEnv.default(2 * 3_600_000),

@@ -23,14 +23,15 @@ async function probeFilter(deps: DiscoverDeps, where: Condition[], log: Logger):
 }
 
 export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log: Logger): Promise<JobOutcome> {
-  const first = await deps.api.listPage('orders', { page: 1 });
+  const first = await deps.api.listPage(p.stream, { page: 1 });
   const { total, perPage } = first.paging;
-  const incremental = p.mode === 'incremental' && p.highWaterId > 0;
+  // Events are a full walk every time (a few hundred rows); orders are incremental once loaded.
+  const incremental = p.stream === 'orders' && p.mode === 'incremental' && p.highWaterId > 0;
   const newFiltered = incremental ? await probeFilter(deps, [{ column: 'id', operator: '>', value: p.highWaterId }], log) : null;
   const changedFiltered =
     incremental && p.changedSince ? await probeFilter(deps, [{ column: 'updated_at', operator: '>=', value: toApiTimestamp(p.changedSince) }], log) : null;
   const pages = planPages({
-    mode: p.mode,
+    mode: p.stream === 'orders' ? p.mode : 'reconcile',
     perPage,
     total,
     highWaterId: p.highWaterId,

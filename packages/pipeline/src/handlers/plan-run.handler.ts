@@ -38,7 +38,7 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
     const state = await deps.state.get(p.stream);
     let changedSince: string | null = null;
     let changedFallbackPosition = state.pagingTotal;
-    if (p.mode === 'incremental' && state.watermark) {
+    if (p.stream === 'orders' && p.mode === 'incremental' && state.watermark) {
       changedSince = new Date(Date.parse(state.watermark) - deps.lookbackMs).toISOString();
       const firstId = await deps.state.firstOrderCreatedSince(changedSince);
       if (firstId !== null) changedFallbackPosition = await deps.state.ordersBelow(firstId);

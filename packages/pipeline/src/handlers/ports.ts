@@ -4,7 +4,7 @@ export type OrderBy = Record<string, 'asc' | 'desc'>;
 export type ListPageResult = { data: unknown[]; paging: { perPage: number; currentPage: number; total: number }; lastPage: number };
 
 export type OrdersApi = {
-  listPage(resource: 'orders', params: { page: number; where?: Condition[]; orderBy?: OrderBy }): Promise<ListPageResult>;
+  listPage(resource: 'orders' | 'events', params: { page: number; where?: Condition[]; orderBy?: OrderBy }): Promise<ListPageResult>;
 };
 
 export type FilterVerifier = (rows: unknown[], where: Condition[]) => { honoured: boolean; violations: number };

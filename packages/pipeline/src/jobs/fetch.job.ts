@@ -1,6 +1,6 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES } from './queues.ts';
+import { QUEUES, STREAMS } from './queues.ts';
 
 const condition = z.object({ column: z.string(), operator: z.string().optional(), value: z.unknown().optional() });
 
@@ -8,7 +8,7 @@ const condition = z.object({ column: z.string(), operator: z.string().optional()
 export const discoverPayload = z.object({
   kind: z.literal('discover'),
   runId: z.string(),
-  stream: z.literal('orders'),
+  stream: z.enum(STREAMS),
   mode: z.enum(['incremental', 'reconcile']),
   /** Highest order id already loaded (0 = nothing yet) and the list position it had (paging.total then). */
   highWaterId: z.number().int().nonnegative(),
@@ -23,7 +23,7 @@ export const discoverPayload = z.object({
 export const pagePayload = z.object({
   kind: z.literal('page'),
   runId: z.string(),
-  stream: z.literal('orders'),
+  stream: z.enum(STREAMS),
   /** new: filtered to ids above the high-water id; changed: filtered to updated since; list: unfiltered id-ascending. */
   query: z.enum(['new', 'changed', 'list']),
   page: z.number().int().positive(),

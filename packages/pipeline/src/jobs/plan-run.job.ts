@@ -1,6 +1,6 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES } from './queues.ts';
+import { QUEUES, STREAMS } from './queues.ts';
 
 /**
  * Starts one run of a stream. Produced by the scheduler's job schedulers (one per stream and mode) and by the
@@ -9,7 +9,7 @@ import { QUEUES } from './queues.ts';
 export const planRunJob = defineJob({
   queue: QUEUES.plan,
   schema: z.object({
-    stream: z.literal('orders'),
+    stream: z.enum(STREAMS),
     mode: z.enum(['incremental', 'reconcile']),
     /** Set by manual triggers so two of them get distinct ids; schedulers leave it out. */
     requestId: z

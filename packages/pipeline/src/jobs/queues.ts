@@ -6,5 +6,7 @@ export const QUEUES = {
   write: 'write',
 } as const;
 
-export type StreamName = 'orders';
+/** Streams: orders (incremental by high-water id and watermark) and events (a full walk: a few hundred rows). */
+export const STREAMS = ['orders', 'events'] as const;
+export type StreamName = (typeof STREAMS)[number];
 export type RunMode = 'incremental' | 'reconcile' | 'backfill';

@@ -1,13 +1,13 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES } from './queues.ts';
+import { QUEUES, STREAMS } from './queues.ts';
 
 /** One fetched page, PII already dropped by the fetcher's allow-list. */
 export const transformJob = defineJob({
   queue: QUEUES.transform,
   schema: z.object({
     runId: z.string(),
-    stream: z.literal('orders'),
+    stream: z.enum(STREAMS),
     source: z.string(),
     fetchedAt: z.string(),
     /** Rows violated the requested filter (the server ignored it): kept, since extra rows are harmless. */

@@ -1,26 +1,31 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES } from './queues.ts';
+import { QUEUES, STREAMS } from './queues.ts';
 
 export const TABLES = {
   orders: 'stg_qtickets_api_orders_raw',
   orderLines: 'stg_qtickets_api_order_lines',
+  shows: 'stg_qtickets_api_shows',
   quarantine: 'quarantine',
 } as const;
 
 export type TableName = (typeof TABLES)[keyof typeof TABLES];
+
+const rows = z.array(z.record(z.string(), z.unknown())).default([]);
 
 /** Rows of one page for the batching writer, plus what the run tracker needs once they are confirmed. */
 export const writeJob = defineJob({
   queue: QUEUES.write,
   schema: z.object({
     runId: z.string(),
-    stream: z.literal('orders'),
+    stream: z.enum(STREAMS),
     source: z.string(),
+    /** Rows per table; a stream fills only its own tables. */
     rows: z.object({
-      [TABLES.orders]: z.array(z.record(z.string(), z.unknown())),
-      [TABLES.orderLines]: z.array(z.record(z.string(), z.unknown())),
-      [TABLES.quarantine]: z.array(z.record(z.string(), z.unknown())),
+      [TABLES.orders]: rows,
+      [TABLES.orderLines]: rows,
+      [TABLES.shows]: rows,
+      [TABLES.quarantine]: rows,
     }),
     stats: z.object({
       fetched: z.number().int().nonnegative(),

@@ -1,32 +1,9 @@
-import { createHash } from 'node:crypto';
-import type { z } from 'zod';
 import { maxTimestamp, moscowDate, toClickHouseUtc } from './moscow-time.ts';
 import type { OrderLineRow, OrderRow } from './order-rows.ts';
+import { quarantined, type TransformFailure } from './quarantine.ts';
 import { type SanitizedBasket, type SanitizedOrder, sanitizedOrderSchema } from './sanitized-order.schema.ts';
 
-export type OrderTransformResult =
-  | { kind: 'rows'; orderId: number; updatedAt: string; order: OrderRow; lines: OrderLineRow[] }
-  | { kind: 'quarantine'; recordKey: string; reason: string; raw: string };
-
-const MAX_RAW = 64 * 1024;
-
-/** The key a bad record is filed under: its id when it has a usable one, else a hash of its content. */
-export function recordKey(raw: unknown): string {
-  const id = typeof raw === 'object' && raw !== null ? (raw as { id?: unknown }).id : undefined;
-  if (typeof id === 'number' && Number.isInteger(id)) return String(id);
-  if (typeof id === 'string' && /^\d+$/.test(id)) return id;
-  return `sha256:${createHash('sha256')
-    .update(JSON.stringify(raw) ?? 'undefined')
-    .digest('hex')
-    .slice(0, 32)}`;
-}
-
-function describe(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 5)
-    .map((i) => `${i.path.map(String).join('.') || '(record)'}: ${i.message}`)
-    .join('; ');
-}
+export type OrderTransformResult = { kind: 'rows'; orderId: number; updatedAt: string; order: OrderRow; lines: OrderLineRow[] } | TransformFailure;
 
 const utc = (ts: string | null | undefined): string | null => (ts ? toClickHouseUtc(ts) : null);
 const bit = (b: boolean): 0 | 1 => (b ? 1 : 0);
@@ -133,13 +110,8 @@ function orderRow(order: SanitizedOrder, lines: OrderLineRow[]): OrderRow {
  */
 export function transformOrder(raw: unknown): OrderTransformResult {
   const parsed = sanitizedOrderSchema.safeParse(raw);
-  const quarantine = (reason: string): OrderTransformResult => ({
-    kind: 'quarantine',
-    recordKey: recordKey(raw),
-    reason,
-    raw: (JSON.stringify(raw) ?? 'undefined').slice(0, MAX_RAW),
-  });
-  if (!parsed.success) return quarantine(describe(parsed.error));
+  const quarantine = (reason: string): OrderTransformResult => quarantined(raw, reason);
+  if (!parsed.success) return quarantined(raw, parsed.error);
   const order = parsed.data;
   const ids = new Set<number>();
   for (const b of order.baskets) {
@@ -154,4 +126,5 @@ export function transformOrder(raw: unknown): OrderTransformResult {
   }
 }
 
+export { recordKey } from './quarantine.ts';
 export { sumMoney };

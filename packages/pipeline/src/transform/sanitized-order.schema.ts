@@ -1,14 +1,11 @@
-import { intLike, mixedBool, money, timestamp } from '@qtp/qtickets-client';
+import { mixedBool, money } from '@qtp/qtickets-client';
 import { z } from 'zod';
-import { parseInstant } from './moscow-time.ts';
+import { idSchema, instantSchema } from './values.schema.ts';
 
-// Value schemas shared with the client (exact money, offset-keeping timestamps, mixed booleans, numeric strings),
-// tightened where the pipeline needs more: ids are non-negative, timestamps must be real instants.
-const idSchema = intLike.pipe(z.number().int().nonnegative());
 const optionalIdSchema = idSchema.nullish();
 const moneySchema = money;
 const flagSchema = mixedBool;
-const timestampSchema = timestamp.refine((s) => parseInstant(s) !== null, { message: 'not a valid instant' });
+const timestampSchema = instantSchema;
 
 /** A ticket line after the PII allow-list (see pii/order-allowlist.ts). */
 export const sanitizedBasketSchema = z.looseObject({

@@ -22,6 +22,7 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
     const schedules = [
       { id: 'orders-incremental', pattern: cfg.SCHEDULE_ORDERS, data: { stream: 'orders', mode: 'incremental' } },
       { id: 'orders-reconcile', pattern: cfg.SCHEDULE_ORDERS_RECONCILE, data: { stream: 'orders', mode: 'reconcile' } },
+      { id: 'events-refresh', pattern: cfg.SCHEDULE_EVENTS, data: { stream: 'events', mode: 'reconcile' } },
     ] as const;
     for (const s of schedules) {
       await planQueue.upsertJobScheduler(
