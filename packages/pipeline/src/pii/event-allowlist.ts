@@ -1,4 +1,4 @@
-import type { SanitizedRecord } from './order-allowlist.ts';
+import { isObject, pick, type SanitizedRecord } from './pick.ts';
 
 /**
  * Events carry no personal data, but their pages are heavy (~1.3 MB per 10 events, contract §5.3) because each show
@@ -31,14 +31,6 @@ const SHOW_FIELDS = [
   'deleted_at',
 ] as const;
 const CITY_FIELDS = ['id', 'name', 'timezone'] as const;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function pick(src: Record<string, unknown>, fields: readonly string[]): SanitizedRecord {
-  const out: SanitizedRecord = {};
-  for (const f of fields) if (f in src) out[f] = src[f];
-  return out;
-}
 
 export function sanitizeEvent(raw: unknown): SanitizedRecord {
   if (!isObject(raw)) return { _malformed: typeof raw };

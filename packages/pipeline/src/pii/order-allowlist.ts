@@ -1,4 +1,7 @@
 import { hashClientId } from './client-hash.ts';
+import { isObject, pick, type SanitizedRecord } from './pick.ts';
+
+export type { SanitizedRecord } from './pick.ts';
 
 /**
  * The PII boundary (design note 6): only fields the product needs leave the fetcher. Everything not listed is
@@ -53,16 +56,6 @@ const BASKET_FIELDS = [
 ] as const;
 
 const UTM_FIELDS = ['utm_source', 'utm_medium', 'utm_campaign', 'utm_content', 'utm_term'] as const;
-
-export type SanitizedRecord = Record<string, unknown>;
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-function pick(src: Record<string, unknown>, fields: readonly string[]): SanitizedRecord {
-  const out: SanitizedRecord = {};
-  for (const f of fields) if (f in src) out[f] = src[f];
-  return out;
-}
 
 export function sanitizeOrder(raw: unknown, salt: string): SanitizedRecord {
   if (!isObject(raw)) return { _malformed: typeof raw };
