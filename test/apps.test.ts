@@ -1,5 +1,7 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { hashPassword } from '@qtp/dashboard';
+import { freePort } from '@qtp/embedded';
 import { testWarehouse, uniqueName } from '@qtp/testing';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -36,6 +38,11 @@ describe('apps', () => {
       { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'http://x', CLICKHOUSE_PASSWORD: SECRET, DRY_RUN: 'maybe', WRITER_FLUSH_MS: '1' },
       ['DRY_RUN: must be true or false', 'WRITER_FLUSH_MS: must be ≥ 10'],
     ],
+    [
+      'dashboard',
+      { REDIS_URL: 'redis://x', DASHBOARD_PASSWORD_HASH: SECRET },
+      ['DASHBOARD_USER: is required', 'DASHBOARD_PASSWORD_HASH: must be a scrypt hash'],
+    ],
   ])('%s stops at start on bad config: exit 2, every variable named, no secret echoed', (name, env, messages) => {
     const res = spawnSync(process.execPath, [app(name)], {
       env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTICKETS_TOKEN: SECRET, ...env },
@@ -47,7 +54,7 @@ describe('apps', () => {
     expect(res.stderr + res.stdout).not.toContain(SECRET);
   });
 
-  it.each(['scheduler', 'transformer', 'writer'])('%s starts against real servers and shuts down gracefully on SIGTERM', async (name) => {
+  it.each(['scheduler', 'transformer', 'writer', 'dashboard'])('%s starts against real servers and shuts down gracefully on SIGTERM', async (name) => {
     const ch = await testWarehouse('app');
     try {
       const child = spawn(process.execPath, [app(name)], {
@@ -59,6 +66,9 @@ describe('apps', () => {
           QUEUE_PREFIX: uniqueName('app'),
           CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
           CLICKHOUSE_DATABASE: ch.database,
+          DASHBOARD_USER: 'ops',
+          DASHBOARD_PASSWORD_HASH: hashPassword('a-long-enough-password'),
+          DASHBOARD_PORT: String(await freePort()),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
