@@ -27,10 +27,11 @@ export async function finalizeRun(runId: string, deps: FinalizeDeps, log: Logger
   if (deps.dryRun) {
     log.info({ runId, state: next }, 'dry run: would advance the stream state');
   } else {
-    await deps.state.put(next);
+    // A backfill re-reads a bounded window: it never moves the stream's state (design note 4).
+    if (run.mode !== 'backfill') await deps.state.put(next);
     await deps.runs.record(run, 'ok', '', now);
   }
-  await deps.tracker.unlock(run.stream, runId);
+  await deps.tracker.unlock(run.lock, runId);
   log.info(
     {
       runId,

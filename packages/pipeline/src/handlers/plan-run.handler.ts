@@ -20,7 +20,7 @@ export type PlanDeps = {
 };
 
 export const runIdFor = (stream: string, mode: string, at: Date) =>
-  `${stream}-${mode === 'incremental' ? 'inc' : 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
+  `${stream}-${mode === 'incremental' ? 'inc' : mode === 'backfill' ? 'bf' : 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
 
 /** Starts a run from the stream's durable state, unless one is already in flight. */
 export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
@@ -30,8 +30,10 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
     log.error({ runId: info.runId, reason }, 'run failed; this run covers its ground again');
   }
   const runId = runIdFor(p.stream, p.mode, now);
-  if (!(await deps.tracker.lock(p.stream, runId, deps.runTimeoutMs))) {
-    const holder = await deps.tracker.lockHolder(p.stream);
+  // Backfills run in a lane of their own: one at a time, alongside the incremental runs (writes are idempotent).
+  const lock = p.mode === 'backfill' ? `${p.stream}-backfill` : p.stream;
+  if (!(await deps.tracker.lock(lock, runId, deps.runTimeoutMs))) {
+    const holder = await deps.tracker.lockHolder(lock);
     return { status: 'skipped', reason: `run ${holder ?? '?'} of ${p.stream} still in progress` };
   }
   try {
@@ -43,7 +45,7 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
       const firstId = await deps.state.firstOrderCreatedSince(changedSince);
       if (firstId !== null) changedFallbackPosition = await deps.state.ordersBelow(firstId);
     }
-    await deps.tracker.start(runId, p.stream, p.mode, now.toISOString());
+    await deps.tracker.start(runId, p.stream, p.mode, now.toISOString(), lock, p.window ?? null);
     const info = await deps.tracker.info(runId);
     if (info) await deps.runs.record(info, 'running');
     await enqueue(deps.fetchQueue, fetchJob, {
@@ -55,11 +57,12 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
       highWaterPosition: state.pagingTotal,
       changedSince,
       changedFallbackPosition,
+      ...(p.window ? { window: p.window } : {}),
     });
     log.info({ runId, highWaterId: state.highWaterId, watermark: state.watermark, changedSince }, 'run started');
     return { status: 'ok', detail: { runId } };
   } catch (err) {
-    await deps.tracker.unlock(p.stream, runId);
+    await deps.tracker.unlock(lock, runId);
     throw err;
   }
 }

@@ -9,7 +9,9 @@ export const discoverPayload = z.object({
   kind: z.literal('discover'),
   runId: z.string(),
   stream: z.enum(STREAMS),
-  mode: z.enum(['incremental', 'reconcile']),
+  mode: z.enum(['incremental', 'reconcile', 'backfill']),
+  /** Backfill only: orders created in [from, to). */
+  window: z.object({ from: z.string(), to: z.string() }).optional(),
   /** Highest order id already loaded (0 = nothing yet) and the list position it had (paging.total then). */
   highWaterId: z.number().int().nonnegative(),
   highWaterPosition: z.number().int().nonnegative(),
@@ -25,7 +27,7 @@ export const pagePayload = z.object({
   runId: z.string(),
   stream: z.enum(STREAMS),
   /** new: filtered to ids above the high-water id; changed: filtered to updated since; list: unfiltered id-ascending. */
-  query: z.enum(['new', 'changed', 'list']),
+  query: z.enum(['new', 'changed', 'window', 'list']),
   page: z.number().int().positive(),
   where: z.array(condition).optional(),
   orderBy: z.record(z.string(), z.enum(['asc', 'desc'])).optional(),

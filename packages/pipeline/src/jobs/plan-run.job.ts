@@ -6,17 +6,28 @@ import { QUEUES, STREAMS } from './queues.ts';
  * Starts one run of a stream. Produced by the scheduler's job schedulers (one per stream and mode) and by the
  * re-queue CLI; processed in the scheduler process, which reads the stream's durable state and enqueues discovery.
  */
+const compact = (iso: string) => iso.replace(/[^0-9TZ+]/g, '');
+
 export const planRunJob = defineJob({
   queue: QUEUES.plan,
-  schema: z.object({
-    stream: z.enum(STREAMS),
-    mode: z.enum(['incremental', 'reconcile']),
-    /** Set by manual triggers so two of them get distinct ids; schedulers leave it out. */
-    requestId: z
-      .string()
-      .regex(/^[A-Za-z0-9_.-]+$/)
-      .optional(),
-  }),
-  jobId: (p) => `${p.stream}|plan|${p.mode}|${p.requestId ?? 'scheduled'}`,
+  schema: z
+    .object({
+      stream: z.enum(STREAMS),
+      mode: z.enum(['incremental', 'reconcile', 'backfill']),
+      /** Backfill only: orders created in [from, to) (ISO instants). */
+      window: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }).optional(),
+      /** Set by manual triggers so two of them get distinct ids; schedulers leave it out. */
+      requestId: z
+        .string()
+        .regex(/^[A-Za-z0-9_.-]+$/)
+        .optional(),
+    })
+    .refine((p) => (p.mode === 'backfill') === (p.window !== undefined), {
+      message: 'a backfill needs a window, and only a backfill takes one',
+      path: ['window'],
+    })
+    .refine((p) => p.mode !== 'backfill' || p.stream === 'orders', { message: 'only orders can be backfilled by window', path: ['stream'] })
+    .refine((p) => !p.window || Date.parse(p.window.from) < Date.parse(p.window.to), { message: 'window.from must be before window.to', path: ['window'] }),
+  jobId: (p) => `${p.stream}|plan|${p.mode}|${p.window ? `${compact(p.window.from)}-${compact(p.window.to)}|` : ''}${p.requestId ?? 'scheduled'}`,
   retry: { attempts: 5, backoffMs: 5_000 },
 });

@@ -1,6 +1,6 @@
 import type { Condition, OrderBy } from '../handlers/ports.ts';
 
-export type PlannedPage = { query: 'new' | 'changed' | 'list'; page: number; where?: Condition[]; orderBy?: OrderBy; stopBelowId?: number };
+export type PlannedPage = { query: 'new' | 'changed' | 'window' | 'list'; page: number; where?: Condition[]; orderBy?: OrderBy; stopBelowId?: number };
 
 export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / Math.max(1, perPage)));
 

@@ -7,13 +7,18 @@ import type { Redis } from 'ioredis';
  *   <prefix>:run:<runId>        hash: stream, mode, startedAt, expected, total, perPage, counters, maxId, maxUpdatedAtMs
  *   <prefix>:run:<runId>:pages  set of page sources planned
  *   <prefix>:run:<runId>:done   set of page sources whose rows ClickHouse confirmed (idempotent under redelivery)
- *   <prefix>:runlock:<stream>   the active run of a stream (NX + TTL): no two overlapping runs
+ *   <prefix>:runlock:<lock>     the active run of a stream (NX + TTL): no two overlapping runs; the lock is the stream
+ *                               (`orders`) or its backfill lane (`orders-backfill`)
  */
 export type RunInfo = {
   runId: string;
   stream: string;
   mode: string;
   startedAt: string;
+  /** The lock this run holds (stream, or `<stream>-backfill`). */
+  lock: string;
+  windowFrom: string | null;
+  windowTo: string | null;
   planned: boolean;
   expected: number;
   done: number;
@@ -78,8 +83,16 @@ export class RunTracker {
     );
   }
 
-  async start(runId: string, stream: string, mode: string, startedAt: string): Promise<void> {
-    await this.#redis.multi().hset(this.#key(runId), { runId, stream, mode, startedAt, planned: 0 }).expire(this.#key(runId), RUN_TTL_S).exec();
+  async start(
+    runId: string,
+    stream: string,
+    mode: string,
+    startedAt: string,
+    lock = stream,
+    window: { from: string; to: string } | null = null,
+  ): Promise<void> {
+    const fields = { runId, stream, mode, startedAt, lock, planned: 0, ...(window ? { windowFrom: window.from, windowTo: window.to } : {}) };
+    await this.#redis.multi().hset(this.#key(runId), fields).expire(this.#key(runId), RUN_TTL_S).exec();
   }
 
   /** Registers the pages discovery fanned out (before they are enqueued, so completion can never be seen early). */
@@ -134,7 +147,7 @@ export class RunTracker {
       .hset(this.#key(runId), { failed: reason.slice(0, 1_000) })
       .lpush(`${this.#prefix}:runfailed:${stream}`, runId)
       .exec();
-    await this.unlock(stream, runId);
+    await this.unlock((await this.#redis.hget(this.#key(runId), 'lock')) ?? stream, runId);
   }
 
   /** Failed runs not yet recorded, oldest first; each is returned once. */
@@ -166,6 +179,9 @@ export class RunTracker {
       runId: h.runId,
       stream: h.stream ?? '',
       mode: h.mode ?? '',
+      lock: h.lock ?? h.stream ?? '',
+      windowFrom: h.windowFrom ?? null,
+      windowTo: h.windowTo ?? null,
       startedAt: h.startedAt ?? '',
       planned: h.planned === '1',
       expected: pages,
