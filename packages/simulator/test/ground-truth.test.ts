@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type GroundTruth, type Simulator, startSimulator } from '../src/index.ts';
-import { api, call, kop, kopStr, moscowDay, TS, walk } from './http-helpers.ts';
+import type { GroundTruth, Simulator } from '../src/index.ts';
+import { api, call, kop, kopStr, moscowDay, simulatorPool, TS, walk } from './http-helpers.ts';
 
 /**
  * The key property: sim.truth() equals an independent recomputation from what the HTTP API serves, summed per
@@ -8,13 +8,8 @@ import { api, call, kop, kopStr, moscowDay, TS, walk } from './http-helpers.ts';
  */
 
 type Row = Record<string, unknown>;
-const started: Simulator[] = [];
-afterAll(() => Promise.all(started.map((s) => s.close())));
-const start = async (o: Parameters<typeof startSimulator>[0]) => {
-  const s = await startSimulator(o);
-  started.push(s);
-  return s;
-};
+const { start, closeAll } = simulatorPool();
+afterAll(closeAll);
 
 /** What a pipeline would quarantine: anything not shaped like an order. */
 const wellFormed = (o: Row): boolean =>

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { Simulator } from '../src/index.ts';
+import { type Simulator, startSimulator } from '../src/index.ts';
 
 /** A tiny node:http client for the tests: it can send a JSON body with GET (the vendor's encoding A). */
 
@@ -73,3 +73,16 @@ export const kopStr = (k: number): string => `${k < 0 ? '-' : ''}${Math.floor(Ma
 
 /** Moscow calendar date of a `+03:00` timestamp from the wire (parsed, not sliced, so the offset is honoured). */
 export const moscowDay = (ts: string): string => new Date(Date.parse(ts) + 3 * 3600_000).toISOString().slice(0, 10);
+
+/** Starts a simulator that is closed after the file's tests (afterAll registered by the caller's file). */
+export function simulatorPool(): { start: (o: Parameters<typeof startSimulator>[0]) => Promise<Simulator>; closeAll: () => Promise<unknown> } {
+  const started: Simulator[] = [];
+  return {
+    start: async (o) => {
+      const s = await startSimulator(o);
+      started.push(s);
+      return s;
+    },
+    closeAll: () => Promise.all(started.map((s) => s.close())),
+  };
+}

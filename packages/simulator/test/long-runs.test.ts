@@ -1,6 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Simulator, startSimulator } from '../src/index.ts';
-import { api, call, moscowDay, type Paged, walk } from './http-helpers.ts';
+import { api, call, moscowDay, type Paged, simulatorPool, walk } from './http-helpers.ts';
 
 /**
  * Volume and long runs, seen through the API only: `orders: N` gives N orders, `ordersPerDay` holds on every day of
@@ -9,13 +8,8 @@ import { api, call, moscowDay, type Paged, walk } from './http-helpers.ts';
 
 type Row = Record<string, unknown>;
 const DAY_MS = 86_400_000;
-const started: Simulator[] = [];
-afterAll(() => Promise.all(started.map((s) => s.close())));
-const start = async (o: Parameters<typeof startSimulator>[0]) => {
-  const s = await startSimulator(o);
-  started.push(s);
-  return s;
-};
+const { start, closeAll } = simulatorPool();
+afterAll(closeAll);
 
 /** Every Moscow date from the instant `fromMs` to the instant `toMs`, both included. */
 function datesBetween(fromMs: number, toMs: number): string[] {

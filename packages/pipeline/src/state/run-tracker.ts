@@ -36,7 +36,7 @@ export type RunInfo = {
 
 const RUN_TTL_S = 7 * 24 * 3600;
 
-// Marks a page done once and folds its stats in; returns {done, planned pages, planned flag} after the update.
+// Marks a page done once and folds its stats in (a redelivered page changes nothing).
 const MARK_DONE = `
 local added = redis.call('SADD', KEYS[2], ARGV[1])
 if added == 1 then
@@ -48,7 +48,8 @@ if added == 1 then
   if tonumber(redis.call('HGET', KEYS[1], 'maxId') or '0') < tonumber(ARGV[6]) then redis.call('HSET', KEYS[1], 'maxId', ARGV[6]) end
   if tonumber(redis.call('HGET', KEYS[1], 'maxUpdatedAtMs') or '0') < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'maxUpdatedAtMs', ARGV[7]) end
 end
-return {redis.call('SCARD', KEYS[2]), redis.call('SCARD', KEYS[3]), tonumber(redis.call('HGET', KEYS[1], 'planned') or '0')}
+redis.call('EXPIRE', KEYS[2], ARGV[9])
+return added
 `;
 
 export class RunTracker {
@@ -110,12 +111,11 @@ export class RunTracker {
     source: string,
     s: { fetched: number; valid: number; quarantined: number; written: number; maxId: number; maxUpdatedAtMs: number; filterIgnored: boolean },
   ): Promise<boolean> {
-    const [, , planned] = (await this.#redis.eval(
+    await this.#redis.eval(
       MARK_DONE,
-      3,
+      2,
       this.#key(runId),
       this.#key(runId, ':done'),
-      this.#key(runId, ':pages'),
       source,
       s.fetched,
       s.valid,
@@ -124,9 +124,9 @@ export class RunTracker {
       s.maxId,
       s.maxUpdatedAtMs,
       s.filterIgnored ? 1 : 0,
-    )) as [number, number, number];
-    await this.#redis.expire(this.#key(runId, ':done'), RUN_TTL_S);
-    return planned === 1 && (await this.isComplete(runId));
+      RUN_TTL_S,
+    );
+    return this.isComplete(runId);
   }
 
   async isComplete(runId: string): Promise<boolean> {

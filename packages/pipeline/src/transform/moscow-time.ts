@@ -22,12 +22,6 @@ export function instantMs(ts: string): number | null {
   return local - offsetMin * 60_000;
 }
 
-/** Parses an API timestamp (offset kept); null when not a valid instant. */
-export function parseInstant(ts: string): DateTime | null {
-  const ms = instantMs(ts);
-  return ms === null ? null : DateTime.fromMillis(ms, { zone: 'utc' });
-}
-
 /** `YYYY-MM-DD HH:mm:ss.SSS` in UTC, the form our DateTime64(3, 'UTC') columns take. */
 export function toClickHouseUtc(ts: string): string {
   const ms = instantMs(ts);

@@ -59,6 +59,10 @@ export class Migrator {
 
   async status(): Promise<MigrationState[]> {
     await this.#ensureBookkeeping();
+    return this.#states();
+  }
+
+  async #states(): Promise<MigrationState[]> {
     const files = readMigrations(this.#o.dir);
     const rows = await this.#ch.query({
       query: `SELECT version, checksum, status, toString(applied_at) AS applied_at FROM ${this.#o.database}.schema_migrations FINAL`,
@@ -129,7 +133,7 @@ export class Migrator {
     const holder = `${hostname()}/${process.pid}/${Date.now()}`;
     await this.#acquireLock(holder);
     try {
-      const states = await this.status();
+      const states = await this.#states();
       const changed = states.filter((s) => s.applied && s.applied.checksum !== s.file.checksum);
       if (changed.length > 0) {
         throw new MigrationError(
