@@ -1,4 +1,4 @@
-import { schedulerEnv, startScheduler } from '@qtp/pipeline';
+import { STREAMS, schedulerEnv, startScheduler } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';
 
 const cfg = loadConfig(schedulerEnv);
@@ -11,4 +11,4 @@ new Shutdown(log)
   .add('clickhouse', () => clickhouse.close())
   .add('redis', () => closeRedis(redis))
   .install();
-log.info({ orders: cfg.SCHEDULE_ORDERS, reconcile: cfg.SCHEDULE_ORDERS_RECONCILE, lookbackMs: cfg.LOOKBACK_ORDERS }, 'scheduler started');
+log.info({ streams: STREAMS, tz: cfg.SCHEDULE_TZ }, 'scheduler started');

@@ -1,5 +1,7 @@
+export type { Condition, FilterVerifier, ListPageResult, QTicketsApi } from './common/api.port.ts';
+export { hashClientId } from './common/client-hash.ts';
+export { moscowDate, toApiTimestamp, toClickHouseUtc } from './common/moscow-time.ts';
 export {
-  durationFromEnv,
   type FetcherConfig,
   fetcherEnv,
   type SchedulerConfig,
@@ -9,22 +11,23 @@ export {
   type WriterConfig,
   writerEnv,
 } from './config/env.ts';
+export { cronSetting, durationSetting } from './config/settings.ts';
 export { runIdFor } from './handlers/plan-run.handler.ts';
-export type { Condition, FilterVerifier, ListPageResult, OrdersApi } from './handlers/ports.ts';
 export { fetchJob } from './jobs/fetch.job.ts';
 export { planRunJob } from './jobs/plan-run.job.ts';
-export { QUEUES, STREAMS, type StreamName } from './jobs/queues.ts';
+export { QUEUES } from './jobs/queues.ts';
 export { transformJob } from './jobs/transform.job.ts';
-export { TABLES, writeJob } from './jobs/write.job.ts';
-export { hashClientId } from './pii/client-hash.ts';
-export { sanitizeEvent } from './pii/event-allowlist.ts';
-export { sanitizeOrder } from './pii/order-allowlist.ts';
+export { writeJob } from './jobs/write.job.ts';
 export { type RunInfo, RunTracker } from './state/run-tracker.ts';
 export { RunsRepository } from './state/runs.repository.ts';
 export { StateRepository, type StreamState } from './state/state.repository.ts';
-export { transformEvent } from './transform/events.transform.ts';
-export { moscowDate, toApiTimestamp, toClickHouseUtc } from './transform/moscow-time.ts';
-export { transformOrder } from './transform/orders.transform.ts';
+export { sanitizeEvent } from './streams/events/events.allowlist.ts';
+export { SHOWS_TABLE, transformEvent } from './streams/events/events.transform.ts';
+export { sanitizeOrder } from './streams/orders/orders.allowlist.ts';
+export { ORDER_TABLES, transformOrder } from './streams/orders/orders.transform.ts';
+export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TABLES } from './streams/registry.ts';
+export type { RunMode, StreamDefinition, SyncStrategy } from './streams/stream.ts';
+export { TABLES } from './streams/tables.ts';
 export { startFetcher } from './wiring/fetcher.wiring.ts';
 export { startScheduler } from './wiring/scheduler.wiring.ts';
 export type { Stage } from './wiring/stage.ts';

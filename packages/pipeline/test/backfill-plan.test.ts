@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OrdersApi } from '../src/handlers/ports.ts';
+import type { QTicketsApi } from '../src/common/api.port.ts';
 import { parseWindow } from '../src/requeue/requeue-window.ts';
-import { searchWindowPages } from '../src/scheduler/backfill-plan.ts';
+import { searchWindowPages } from '../src/streams/orders/backfill-plan.ts';
 
 describe('backfill windows from the CLI', () => {
   it.each([
@@ -20,7 +20,7 @@ describe('backfill windows from the CLI', () => {
 });
 
 /** An id-ascending order list of `n` orders, one created every `stepMin` minutes, 50 per page (a port, not a mock of a server). */
-function list(n: number, stepMin: number, start = Date.parse('2026-10-01T00:00:00Z')): OrdersApi & { calls: number } {
+function list(n: number, stepMin: number, start = Date.parse('2026-10-01T00:00:00Z')): QTicketsApi & { calls: number } {
   const api = {
     calls: 0,
     async listPage(_r: 'orders' | 'events', { page }: { page: number }) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeEvent } from '../src/pii/event-allowlist.ts';
-import { transformEvent } from '../src/transform/events.transform.ts';
+import { sanitizeEvent } from '../src/streams/events/events.allowlist.ts';
+import { transformEvent } from '../src/streams/events/events.transform.ts';
 import { fixture } from './fixtures.ts';
 
 type Envelope = { data: Array<Record<string, unknown>> };

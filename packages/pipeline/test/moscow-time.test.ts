@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { maxTimestamp, moscowDate, toClickHouseUtc } from '../src/transform/moscow-time.ts';
+import { maxTimestamp, moscowDate, toClickHouseUtc } from '../src/common/moscow-time.ts';
 
 describe('Moscow dates', () => {
   it.each([

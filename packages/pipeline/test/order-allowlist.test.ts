@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashClientId } from '../src/pii/client-hash.ts';
-import { ALLOWED_BASKET_FIELDS, ALLOWED_ORDER_FIELDS, sanitizeOrder } from '../src/pii/order-allowlist.ts';
+import { hashClientId } from '../src/common/client-hash.ts';
+import { ALLOWED_BASKET_FIELDS, ALLOWED_ORDER_FIELDS, sanitizeOrder } from '../src/streams/orders/orders.allowlist.ts';
 import { fixture, fixtureOrders } from './fixtures.ts';
 
 const SALT = 'test-salt-0123456789abcdef';

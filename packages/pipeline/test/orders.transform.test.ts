@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeOrder } from '../src/pii/order-allowlist.ts';
-import { sumMoney, transformOrder } from '../src/transform/orders.transform.ts';
+import { sanitizeOrder } from '../src/streams/orders/orders.allowlist.ts';
+import { sumMoney, transformOrder } from '../src/streams/orders/orders.transform.ts';
 import { fixture, fixtureOrders } from './fixtures.ts';
 
 const SALT = 'test-salt-0123456789abcdef';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lastPageOf, type PlanInput, pageOfPosition, planPages } from '../src/scheduler/page-plan.ts';
+import { lastPageOf, type PlanInput, pageOfPosition, planPages } from '../src/streams/orders/page-plan.ts';
 
 const base: PlanInput = {
   mode: 'incremental',

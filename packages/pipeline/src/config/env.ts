@@ -1,30 +1,25 @@
 import { boolFromEnv, clickhouseEnv, intFromEnv, logEnv, redisEnv } from '@qtp/shared';
 import { z } from 'zod';
+import { STREAM_DEFINITIONS } from '../streams/registry.ts';
+import type { StreamDefinition } from '../streams/stream.ts';
+import { cronSetting, durationSetting } from './settings.ts';
 
-const UNITS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
-
-/** A duration such as `48h`, `30m`, `90s`, `3d` or plain milliseconds. */
-export const durationFromEnv = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)?$/, 'must be a duration such as 30s, 15m, 48h or 3d')
-  .transform((v) => {
-    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v) as RegExpExecArray;
-    return Number(m[1]) * (UNITS[m[2] ?? 'ms'] ?? 1);
-  });
-
-/** A 5-field cron pattern (minute hour day month weekday). */
-export const cronFromEnv = z.string().regex(/^(\S+\s+){4}\S+$/, 'must be a 5-field cron pattern such as */5 * * * *');
+/** Per stream: a cron setting for each of its job schedulers, plus the stream's own scheduler settings. */
+const streamSettings = Object.assign(
+  {},
+  ...(STREAM_DEFINITIONS as readonly StreamDefinition[]).flatMap((s) => [
+    ...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })),
+    s.settings ?? {},
+  ]),
+) as Record<string, z.ZodType>;
 
 export const schedulerEnv = z.object({
   ...logEnv,
   ...redisEnv,
   ...clickhouseEnv,
-  SCHEDULE_ORDERS: cronFromEnv.default('*/5 * * * *'),
-  SCHEDULE_ORDERS_RECONCILE: cronFromEnv.default('30 3 * * *'),
-  SCHEDULE_EVENTS: cronFromEnv.default('*/30 * * * *'),
+  ...streamSettings,
   SCHEDULE_TZ: z.string().default('Europe/Moscow'),
-  LOOKBACK_ORDERS: durationFromEnv.default(48 * 3_600_000),
-  RUN_TIMEOUT: durationFromEnv.default(2 * 3_600_000),
+  RUN_TIMEOUT: durationSetting.default(2 * 3_600_000),
 });
 
 export const fetcherEnv = z.object({
@@ -54,7 +49,7 @@ export const writerEnv = z.object({
   DRY_RUN: boolFromEnv.default(false),
 });
 
-export type SchedulerConfig = z.output<typeof schedulerEnv>;
+export type SchedulerConfig = z.output<typeof schedulerEnv> & Record<string, unknown>;
 export type FetcherConfig = z.output<typeof fetcherEnv>;
 export type TransformerConfig = z.output<typeof transformerEnv>;
 export type WriterConfig = z.output<typeof writerEnv>;

@@ -1,14 +1,13 @@
 import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
+import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
 import { fetchJob, type PagePayload, pageSource } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
-import { sanitizeEvent } from '../pii/event-allowlist.ts';
-import { sanitizeOrder } from '../pii/order-allowlist.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
-import type { FilterVerifier, OrdersApi } from './ports.ts';
+import { streamByName } from '../streams/registry.ts';
 
 export type FetchPageDeps = {
-  api: OrdersApi;
+  api: QTicketsApi;
   verifyFilter: FilterVerifier;
   tracker: RunTracker;
   fetchQueue: Queue;
@@ -24,7 +23,12 @@ const numericId = (r: unknown): number | null => {
 
 /** One page: fetch, verify the filter, drop PII at this boundary, hand the records to the transformer. */
 export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: Logger): Promise<JobOutcome> {
-  const page = await deps.api.listPage(p.stream, { page: p.page, ...(p.where ? { where: p.where } : {}), ...(p.orderBy ? { orderBy: p.orderBy } : {}) });
+  const stream = streamByName(p.stream);
+  const page = await deps.api.listPage(stream.source.resource, {
+    page: p.page,
+    ...(p.where ? { where: p.where } : {}),
+    ...(p.orderBy ? { orderBy: p.orderBy } : {}),
+  });
   const filterIgnored = p.where ? !deps.verifyFilter(page.data, p.where).honoured : false;
   if (filterIgnored) log.warn({ where: p.where }, 'rows outside the filter: server ignored it; rows kept (extra rows are harmless)');
   if (p.page < page.lastPage && page.data.length < page.paging.perPage) {
@@ -45,7 +49,7 @@ export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: 
     }
   }
 
-  const records = page.data.map((r) => (p.stream === 'orders' ? sanitizeOrder(r, deps.piiSalt) : sanitizeEvent(r)));
+  const records = page.data.map((r) => stream.sanitize(r, { piiSalt: deps.piiSalt }));
   await enqueue(deps.transformQueue, transformJob, {
     runId: p.runId,
     stream: p.stream,

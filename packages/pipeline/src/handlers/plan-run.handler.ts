@@ -1,4 +1,4 @@
-import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
+import { type ClickHouseClient, enqueue, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
 import type { z } from 'zod';
 import { fetchJob } from '../jobs/fetch.job.ts';
@@ -6,14 +6,16 @@ import type { planRunJob } from '../jobs/plan-run.job.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import type { RunsRepository } from '../state/runs.repository.ts';
 import type { StateRepository } from '../state/state.repository.ts';
+import { streamByName } from '../streams/registry.ts';
 
 export type PlanDeps = {
   state: StateRepository;
   tracker: RunTracker;
   runs: RunsRepository;
+  clickhouse: ClickHouseClient;
   fetchQueue: Queue;
-  /** Changed orders re-read on every incremental run, before the watermark. */
-  lookbackMs: number;
+  /** The scheduler's settings; each stream's sync strategy reads its own (e.g. LOOKBACK_ORDERS). */
+  config: Record<string, unknown>;
   /** A run holding the lock longer than this is considered dead and a new one may start. */
   runTimeoutMs: number;
   now?: () => Date;
@@ -25,10 +27,8 @@ export const runIdFor = (stream: string, mode: string, at: Date) =>
 /** Starts a run from the stream's durable state, unless one is already in flight. */
 export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
-  for (const { info, reason } of await deps.tracker.takeFailed(p.stream)) {
-    await deps.runs.record(info, 'failed', reason, now.toISOString());
-    log.error({ runId: info.runId, reason }, 'run failed; this run covers its ground again');
-  }
+  const stream = streamByName(p.stream);
+  await recordFailedRuns(p.stream, deps, log);
   const runId = runIdFor(p.stream, p.mode, now);
   // Backfills run in a lane of their own: one at a time, alongside the incremental runs (writes are idempotent).
   const lock = p.mode === 'backfill' ? `${p.stream}-backfill` : p.stream;
@@ -37,32 +37,37 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
     return { status: 'skipped', reason: `run ${holder ?? '?'} of ${p.stream} still in progress` };
   }
   try {
+    await recordAbandoned(lock, deps, now, log);
     const state = await deps.state.get(p.stream);
-    let changedSince: string | null = null;
-    let changedFallbackPosition = state.pagingTotal;
-    if (p.stream === 'orders' && p.mode === 'incremental' && state.watermark) {
-      changedSince = new Date(Date.parse(state.watermark) - deps.lookbackMs).toISOString();
-      const firstId = await deps.state.firstOrderCreatedSince(changedSince);
-      if (firstId !== null) changedFallbackPosition = await deps.state.ordersBelow(firstId);
-    }
+    const params = await stream.sync.prepare({ stream: p.stream, mode: p.mode, state, clickhouse: deps.clickhouse, config: deps.config, now });
     await deps.tracker.start(runId, p.stream, p.mode, now.toISOString(), lock, p.window ?? null);
     const info = await deps.tracker.info(runId);
     if (info) await deps.runs.record(info, 'running');
-    await enqueue(deps.fetchQueue, fetchJob, {
-      kind: 'discover',
-      runId,
-      stream: p.stream,
-      mode: p.mode,
-      highWaterId: state.highWaterId,
-      highWaterPosition: state.pagingTotal,
-      changedSince,
-      changedFallbackPosition,
-      ...(p.window ? { window: p.window } : {}),
-    });
-    log.info({ runId, highWaterId: state.highWaterId, watermark: state.watermark, changedSince }, 'run started');
+    await enqueue(deps.fetchQueue, fetchJob, { kind: 'discover', runId, stream: p.stream, mode: p.mode, params, ...(p.window ? { window: p.window } : {}) });
+    log.info({ runId, highWaterId: state.highWaterId, watermark: state.watermark, params }, 'run started');
     return { status: 'ok', detail: { runId } };
   } catch (err) {
     await deps.tracker.unlock(lock, runId);
     throw err;
   }
+}
+
+/** Failed runs the fetcher reported (it has no ClickHouse connection) go to meta_job_runs. */
+export async function recordFailedRuns(stream: string, deps: Pick<PlanDeps, 'tracker' | 'runs' | 'now'>, log: Logger): Promise<number> {
+  const failed = await deps.tracker.takeFailed(stream);
+  for (const { info, reason } of failed) {
+    await deps.runs.record(info, 'failed', reason, (deps.now?.() ?? new Date()).toISOString());
+    log.error({ runId: info.runId, reason }, 'run failed; the next run covers its ground again');
+  }
+  return failed.length;
+}
+
+/** The lock's previous run neither finished nor failed: it died (its lock expired after RUN_TIMEOUT). */
+async function recordAbandoned(lock: string, deps: PlanDeps, now: Date, log: Logger): Promise<void> {
+  const previous = await deps.tracker.lastRun(lock);
+  if (!previous) return;
+  const info = await deps.tracker.info(previous);
+  if (!info || info.finalized || (await deps.tracker.hasFailed(previous))) return;
+  await deps.runs.record(info, 'abandoned', 'the run did not finish within RUN_TIMEOUT', now.toISOString());
+  log.warn({ runId: previous }, 'previous run abandoned: recorded, and this run covers its ground again');
 }

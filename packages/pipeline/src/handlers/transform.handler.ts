@@ -1,57 +1,56 @@
 import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
 import type { z } from 'zod';
+import { toClickHouseUtc } from '../common/moscow-time.ts';
 import type { transformJob } from '../jobs/transform.job.ts';
-import { TABLES, type WritePayload, writeJob } from '../jobs/write.job.ts';
-import { type EventTransformResult, type ShowRow, transformEvent } from '../transform/events.transform.ts';
-import { toClickHouseUtc } from '../transform/moscow-time.ts';
-import type { OrderLineRow, OrderRow, QuarantineRow } from '../transform/order-rows.ts';
-import { type OrderTransformResult, transformOrder } from '../transform/orders.transform.ts';
-import type { TransformFailure } from '../transform/quarantine.ts';
+import { type WritePayload, writeJob } from '../jobs/write.job.ts';
+import { streamByName } from '../streams/registry.ts';
+import type { Row } from '../streams/stream.ts';
 
 export type TransformDeps = { writeQueue: Queue };
 
 type TransformPayload = z.output<typeof transformJob.schema>;
-type Ok = Exclude<OrderTransformResult | EventTransformResult, TransformFailure>;
 
-/** Validates every record; bad ones go to quarantine with their reason while the rest of the page goes on. */
+export const QUARANTINE_TABLE = 'quarantine';
+
+/** Validates every record with its stream's transform; bad ones go to quarantine with their reason, the rest go on. */
 export async function handleTransform(p: TransformPayload, deps: TransformDeps, log: Logger): Promise<JobOutcome> {
-  const orders: OrderRow[] = [];
-  const lines: OrderLineRow[] = [];
-  const shows: ShowRow[] = [];
-  const quarantine: QuarantineRow[] = [];
+  const stream = streamByName(p.stream);
+  const tables: Record<string, Row[]> = {};
+  const add = (table: string, rows: Row[]) => {
+    if (rows.length === 0) return;
+    const into = tables[table];
+    if (into) for (const r of rows) into.push(r);
+    else tables[table] = [...rows];
+  };
+  const quarantine: Row[] = [];
   let maxId = 0;
   let maxUpdatedAtMs = 0;
   const seenAt = toClickHouseUtc(p.fetchedAt);
-  const transform: (r: unknown) => OrderTransformResult | EventTransformResult = p.stream === 'orders' ? transformOrder : transformEvent;
+  const ctx = { fetchedAt: p.fetchedAt, runId: p.runId };
   for (const record of p.records) {
-    const r = transform(record);
+    const r = stream.transform(record, ctx);
     if (r.kind === 'quarantine') {
       quarantine.push({ stream: p.stream, record_key: r.recordKey, reason: r.reason, raw: r.raw, first_seen: seenAt, last_seen: seenAt, seen_count: 1 });
       continue;
     }
-    collect(r, orders, lines, shows);
-    maxId = Math.max(maxId, 'orderId' in r ? r.orderId : r.eventId);
-    maxUpdatedAtMs = Math.max(maxUpdatedAtMs, Date.parse(r.updatedAt));
+    for (const [table, rows] of Object.entries(r.rows)) add(table, rows);
+    maxId = Math.max(maxId, r.id ?? 0);
+    maxUpdatedAtMs = Math.max(maxUpdatedAtMs, r.updatedAtMs ?? 0);
   }
-  if (quarantine.length > 0) log.warn({ quarantined: quarantine.length, keys: quarantine.slice(0, 5).map((q) => q.record_key) }, 'records quarantined');
+  if (quarantine.length > 0) {
+    log.warn({ quarantined: quarantine.length, keys: quarantine.slice(0, 5).map((q) => q.record_key) }, 'records quarantined');
+    add(QUARANTINE_TABLE, quarantine);
+  }
   const valid = p.records.length - quarantine.length;
   const payload: WritePayload = {
     runId: p.runId,
     stream: p.stream,
     source: p.source,
-    rows: { [TABLES.orders]: orders, [TABLES.orderLines]: lines, [TABLES.shows]: shows, [TABLES.quarantine]: quarantine },
+    rows: tables,
     stats: { fetched: p.records.length, valid, quarantined: quarantine.length, maxId, maxUpdatedAtMs, filterIgnored: p.filterIgnored },
   };
   await enqueue(deps.writeQueue, writeJob, payload);
-  return { status: 'ok', detail: { valid, rows: orders.length + lines.length + shows.length, quarantined: quarantine.length } };
-}
-
-function collect(r: Ok, orders: OrderRow[], lines: OrderLineRow[], shows: ShowRow[]): void {
-  if ('order' in r) {
-    orders.push(r.order);
-    lines.push(...r.lines);
-  } else {
-    shows.push(...r.shows);
-  }
+  const rows = Object.entries(tables).reduce((n, [t, rs]) => n + (t === QUARANTINE_TABLE ? 0 : rs.length), 0);
+  return { status: 'ok', detail: { valid, rows, quarantined: quarantine.length } };
 }

@@ -1,24 +1,21 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES, STREAMS } from './queues.ts';
+import { STREAMS } from '../streams/registry.ts';
+import { QUEUES } from './queues.ts';
 
 const condition = z.object({ column: z.string(), operator: z.string().optional(), value: z.unknown().optional() });
+const modes = z.enum(['incremental', 'reconcile', 'backfill']);
 
-/** Discovery: reads the current paging of the stream, decides which pages this run needs, fans them out. */
+/** Discovery: reads the current paging of the stream's list, asks its sync strategy which pages to read, fans out. */
 export const discoverPayload = z.object({
   kind: z.literal('discover'),
   runId: z.string(),
   stream: z.enum(STREAMS),
-  mode: z.enum(['incremental', 'reconcile', 'backfill']),
-  /** Backfill only: orders created in [from, to). */
+  mode: modes,
+  /** Backfill only: records created in [from, to). */
   window: z.object({ from: z.string(), to: z.string() }).optional(),
-  /** Highest order id already loaded (0 = nothing yet) and the list position it had (paging.total then). */
-  highWaterId: z.number().int().nonnegative(),
-  highWaterPosition: z.number().int().nonnegative(),
-  /** Changed orders: re-read everything updated at or after this instant (watermark − look-back). */
-  changedSince: z.string().nullable(),
-  /** Where the fallback tail walk for changed orders starts (list position of the first order in the look-back). */
-  changedFallbackPosition: z.number().int().nonnegative(),
+  /** What the stream's sync strategy prepared from its durable state (its own schema checks it). */
+  params: z.record(z.string(), z.unknown()).default({}),
 });
 
 /** One page of one query of one endpoint: a failing page retries alone. */
@@ -26,14 +23,14 @@ export const pagePayload = z.object({
   kind: z.literal('page'),
   runId: z.string(),
   stream: z.enum(STREAMS),
-  /** new: filtered to ids above the high-water id; changed: filtered to updated since; list: unfiltered id-ascending. */
+  /** new: filtered to ids above the high-water id; changed: filtered to updated since; list: unfiltered. */
   query: z.enum(['new', 'changed', 'window', 'list']),
   page: z.number().int().positive(),
   where: z.array(condition).optional(),
   orderBy: z.record(z.string(), z.enum(['asc', 'desc'])).optional(),
   /**
-   * Tail walk of an unfiltered list: if every id on this page is above this one, the page before may hold orders we
-   * have not seen (the list shifted), so it is fetched too.
+   * Tail walk of an unfiltered list: if every id on this page is above this one, the page before may hold records
+   * we have not seen (the list shifted), so it is fetched too.
    */
   stopBelowId: z.number().int().nonnegative().optional(),
 });

@@ -1,6 +1,7 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES, STREAMS } from './queues.ts';
+import { STREAMS, streamByName } from '../streams/registry.ts';
+import { QUEUES } from './queues.ts';
 
 /**
  * Starts one run of a stream. Produced by the scheduler's job schedulers (one per stream and mode) and by the
@@ -14,7 +15,7 @@ export const planRunJob = defineJob({
     .object({
       stream: z.enum(STREAMS),
       mode: z.enum(['incremental', 'reconcile', 'backfill']),
-      /** Backfill only: orders created in [from, to) (ISO instants). */
+      /** Backfill only: records created in [from, to) (ISO instants). */
       window: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }).optional(),
       /** Set by manual triggers so two of them get distinct ids; schedulers leave it out. */
       requestId: z
@@ -26,7 +27,7 @@ export const planRunJob = defineJob({
       message: 'a backfill needs a window, and only a backfill takes one',
       path: ['window'],
     })
-    .refine((p) => p.mode !== 'backfill' || p.stream === 'orders', { message: 'only orders can be backfilled by window', path: ['stream'] })
+    .refine((p) => streamByName(p.stream).sync.modes.includes(p.mode), { message: 'this stream has no runs of that mode', path: ['mode'] })
     .refine((p) => !p.window || Date.parse(p.window.from) < Date.parse(p.window.to), { message: 'window.from must be before window.to', path: ['window'] }),
   jobId: (p) => `${p.stream}|plan|${p.mode}|${p.window ? `${compact(p.window.from)}-${compact(p.window.to)}|` : ''}${p.requestId ?? 'scheduled'}`,
   retry: { attempts: 5, backoffMs: 5_000 },

@@ -5,8 +5,3 @@ export const QUEUES = {
   transform: 'transform',
   write: 'write',
 } as const;
-
-/** Streams: orders (incremental by high-water id and watermark) and events (a full walk: a few hundred rows). */
-export const STREAMS = ['orders', 'events'] as const;
-export type StreamName = (typeof STREAMS)[number];
-export type RunMode = 'incremental' | 'reconcile' | 'backfill';

@@ -1,6 +1,7 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES, STREAMS } from './queues.ts';
+import { STREAMS } from '../streams/registry.ts';
+import { QUEUES } from './queues.ts';
 
 /** One fetched page, PII already dropped by the fetcher's allow-list. */
 export const transformJob = defineJob({

@@ -1,17 +1,9 @@
 import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
-import { QUEUES, STREAMS } from './queues.ts';
+import { STREAMS, WRITABLE_TABLES } from '../streams/registry.ts';
+import { QUEUES } from './queues.ts';
 
-export const TABLES = {
-  orders: 'stg_qtickets_api_orders_raw',
-  orderLines: 'stg_qtickets_api_order_lines',
-  shows: 'stg_qtickets_api_shows',
-  quarantine: 'quarantine',
-} as const;
-
-export type TableName = (typeof TABLES)[keyof typeof TABLES];
-
-const rows = z.array(z.record(z.string(), z.unknown())).default([]);
+const rows = z.array(z.record(z.string(), z.unknown()));
 
 /** Rows of one page for the batching writer, plus what the run tracker needs once they are confirmed. */
 export const writeJob = defineJob({
@@ -20,12 +12,9 @@ export const writeJob = defineJob({
     runId: z.string(),
     stream: z.enum(STREAMS),
     source: z.string(),
-    /** Rows per table; a stream fills only its own tables. */
-    rows: z.object({
-      [TABLES.orders]: rows,
-      [TABLES.orderLines]: rows,
-      [TABLES.shows]: rows,
-      [TABLES.quarantine]: rows,
+    /** Rows per table: the stream's own tables and quarantine, nothing else. */
+    rows: z.record(z.string(), rows).refine((r) => Object.keys(r).every((t) => WRITABLE_TABLES.has(t)), {
+      message: `tables must be among: ${[...WRITABLE_TABLES].join(', ')}`,
     }),
     stats: z.object({
       fetched: z.number().int().nonnegative(),

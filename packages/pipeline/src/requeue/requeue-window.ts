@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { MOSCOW } from '../transform/moscow-time.ts';
+import { MOSCOW } from '../common/moscow-time.ts';
 
 /**
  * A backfill window from the CLI's `--from`/`--to`: Moscow calendar days (`2026-10-01`, both ends included) or ISO

@@ -2,8 +2,8 @@ import { parseArgs } from 'node:util';
 import { closeRedis, createLogger, createQueue, createRedis, enqueue, loadConfig, logEnv, redisEnv } from '@qtp/shared';
 import { z } from 'zod';
 import { planRunJob } from '../jobs/plan-run.job.ts';
-import { STREAMS, type StreamName } from '../jobs/queues.ts';
 import { RunTracker } from '../state/run-tracker.ts';
+import { STREAMS, type StreamName, streamByName } from '../streams/registry.ts';
 import { parseWindow } from './requeue-window.ts';
 
 const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait]
@@ -31,7 +31,7 @@ try {
 } catch (err) {
   fail((err as Error).message);
 }
-if (window && stream !== 'orders') fail('only orders can be backfilled by date');
+if (window && !streamByName(stream).sync.modes.includes('backfill')) fail(`${stream} cannot be backfilled by date (only incremental streams can)`);
 
 const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
 const log = createLogger({ name: 'requeue', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });

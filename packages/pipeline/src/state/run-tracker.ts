@@ -9,6 +9,7 @@ import type { Redis } from 'ioredis';
  *   <prefix>:run:<runId>:done   set of page sources whose rows ClickHouse confirmed (idempotent under redelivery)
  *   <prefix>:runlock:<lock>     the active run of a stream (NX + TTL): no two overlapping runs; the lock is the stream
  *                               (`orders`) or its backfill lane (`orders-backfill`)
+ *   <prefix>:runlast:<lock>     the last run started under that lock (to tell an abandoned run from a finished one)
  */
 export type RunInfo = {
   runId: string;
@@ -93,7 +94,21 @@ export class RunTracker {
     window: { from: string; to: string } | null = null,
   ): Promise<void> {
     const fields = { runId, stream, mode, startedAt, lock, planned: 0, ...(window ? { windowFrom: window.from, windowTo: window.to } : {}) };
-    await this.#redis.multi().hset(this.#key(runId), fields).expire(this.#key(runId), RUN_TTL_S).exec();
+    await this.#redis
+      .multi()
+      .hset(this.#key(runId), fields)
+      .expire(this.#key(runId), RUN_TTL_S)
+      .set(`${this.#prefix}:runlast:${lock}`, runId, 'EX', RUN_TTL_S)
+      .exec();
+  }
+
+  /** The last run started under a lock, if known. */
+  async lastRun(lock: string): Promise<string | null> {
+    return this.#redis.get(`${this.#prefix}:runlast:${lock}`);
+  }
+
+  async hasFailed(runId: string): Promise<boolean> {
+    return (await this.#redis.hexists(this.#key(runId), 'failed')) === 1;
   }
 
   /** Registers the pages discovery fanned out (before they are enqueued, so completion can never be seen early). */
@@ -139,7 +154,7 @@ export class RunTracker {
 
   /**
    * A run that cannot complete (a page failed permanently): frees the stream at once and leaves the failure for the
-   * scheduler to record in meta_job_runs on its next plan.
+   * scheduler to record in meta_job_runs (it sweeps failed runs every few seconds).
    */
   async fail(runId: string, stream: string, reason: string): Promise<void> {
     await this.#redis

@@ -38,13 +38,4 @@ export class RunsRepository {
       ],
     });
   }
-
-  async latest(stream: string, limit = 10): Promise<Array<Record<string, unknown>>> {
-    const rs = await this.#ch.query({
-      query: `SELECT * FROM meta_job_runs FINAL WHERE stream = {stream:String} ORDER BY started_at DESC LIMIT {limit:UInt32}`,
-      query_params: { stream, limit },
-      format: 'JSONEachRow',
-    });
-    return rs.json();
-  }
 }

@@ -1,16 +1,16 @@
 import { isQTicketsError } from '@qtp/qtickets-client';
 import { createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
 import { UnrecoverableError } from 'bullmq';
+import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
 import type { FetcherConfig } from '../config/env.ts';
 import { handleDiscover } from '../handlers/discover.handler.ts';
 import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
-import type { FilterVerifier, OrdersApi } from '../handlers/ports.ts';
 import { type FetchPayload, fetchJob } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { type Stage, stage } from './stage.ts';
 
-export type FetcherDeps = { redis: RedisConnection; log: Logger; api: OrdersApi; verifyFilter: FilterVerifier; now?: () => Date };
+export type FetcherDeps = { redis: RedisConnection; log: Logger; api: QTicketsApi; verifyFilter: FilterVerifier; now?: () => Date };
 
 /** Pages through the API. The queue's limiter is global: every fetcher replica together stays under QTICKETS_RPS. */
 export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {

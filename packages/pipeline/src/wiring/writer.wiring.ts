@@ -28,7 +28,14 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     ...(deps.afterInsert ? { afterInsert: deps.afterInsert } : {}),
   });
   const tracker = new RunTracker(deps.redis, cfg.QUEUE_PREFIX);
-  const writeDeps = { writer, tracker, state: new StateRepository(deps.clickhouse), runs: new RunsRepository(deps.clickhouse), dryRun: cfg.DRY_RUN };
+  const writeDeps = {
+    writer,
+    tracker,
+    state: new StateRepository(deps.clickhouse),
+    runs: new RunsRepository(deps.clickhouse),
+    clickhouse: deps.clickhouse,
+    dryRun: cfg.DRY_RUN,
+  };
   const worker = startWorker(writeJob, (p, { job, log }) => handleWrite(p, job.id ?? writeJob.jobId(p), writeDeps, log), {
     connection: deps.redis,
     prefix: cfg.QUEUE_PREFIX,

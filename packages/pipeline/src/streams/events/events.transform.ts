@@ -1,9 +1,12 @@
 import { mixedBool } from '@qtp/qtickets-client';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import { instantMs, maxTimestamp, moscowDate, toClickHouseUtc } from './moscow-time.ts';
-import { quarantined, type TransformFailure } from './quarantine.ts';
-import { idSchema, instantSchema } from './values.schema.ts';
+import { instantMs, maxTimestamp, moscowDate, toClickHouseUtc } from '../../common/moscow-time.ts';
+import { quarantined, type TransformFailure } from '../../common/quarantine.ts';
+import { idSchema, instantSchema } from '../../common/values.schema.ts';
+import type { RecordRows } from '../stream.ts';
+
+export const SHOWS_TABLE = 'stg_qtickets_api_shows';
 
 const ts = instantSchema;
 const intLike = idSchema;
@@ -59,7 +62,7 @@ export type ShowRow = {
   _ver: string;
 };
 
-export type EventTransformResult = { kind: 'rows'; eventId: number; updatedAt: string; shows: ShowRow[] } | TransformFailure;
+export type EventTransformResult = (RecordRows & { shows: ShowRow[] }) | TransformFailure;
 
 const utc = (v: string | null | undefined) => (v ? toClickHouseUtc(v) : null);
 
@@ -104,7 +107,7 @@ export function transformEvent(raw: unknown): EventTransformResult {
         _ver: toClickHouseUtc(maxTimestamp(e.updated_at, s.updated_at)),
       }),
     );
-    return { kind: 'rows', eventId: e.id, updatedAt: e.updated_at, shows };
+    return { kind: 'rows', id: e.id, updatedAtMs: instantMs(e.updated_at) ?? 0, rows: { [SHOWS_TABLE]: shows }, shows };
   } catch (err) {
     return quarantined(raw, (err as Error).message);
   }

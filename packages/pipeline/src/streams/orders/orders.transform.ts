@@ -1,9 +1,12 @@
-import { maxTimestamp, moscowDate, toClickHouseUtc } from './moscow-time.ts';
+import { instantMs, maxTimestamp, moscowDate, toClickHouseUtc } from '../../common/moscow-time.ts';
+import { quarantined, type TransformFailure } from '../../common/quarantine.ts';
+import type { RecordRows } from '../stream.ts';
 import type { OrderLineRow, OrderRow } from './order-rows.ts';
-import { quarantined, type TransformFailure } from './quarantine.ts';
 import { type SanitizedBasket, type SanitizedOrder, sanitizedOrderSchema } from './sanitized-order.schema.ts';
 
-export type OrderTransformResult = { kind: 'rows'; orderId: number; updatedAt: string; order: OrderRow; lines: OrderLineRow[] } | TransformFailure;
+export const ORDER_TABLES = { orders: 'stg_qtickets_api_orders_raw', lines: 'stg_qtickets_api_order_lines' } as const;
+
+export type OrderTransformResult = (RecordRows & { order: OrderRow; lines: OrderLineRow[] }) | TransformFailure;
 
 const utc = (ts: string | null | undefined): string | null => (ts ? toClickHouseUtc(ts) : null);
 const bit = (b: boolean): 0 | 1 => (b ? 1 : 0);
@@ -120,11 +123,18 @@ export function transformOrder(raw: unknown): OrderTransformResult {
   }
   try {
     const lines = order.baskets.map((b) => lineRow(order, b));
-    return { kind: 'rows', orderId: order.id, updatedAt: order.updated_at, order: orderRow(order, lines), lines };
+    const row = orderRow(order, lines);
+    return {
+      kind: 'rows',
+      id: order.id,
+      updatedAtMs: instantMs(order.updated_at) ?? 0,
+      rows: { [ORDER_TABLES.orders]: [row], [ORDER_TABLES.lines]: lines },
+      order: row,
+      lines,
+    };
   } catch (err) {
     return quarantine((err as Error).message);
   }
 }
 
-export { recordKey } from './quarantine.ts';
 export { sumMoney };

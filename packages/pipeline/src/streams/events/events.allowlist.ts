@@ -1,4 +1,4 @@
-import { isObject, pick, type SanitizedRecord } from './pick.ts';
+import { isObject, pick, type SanitizedRecord } from '../../common/pick.ts';
 
 /**
  * Events carry no personal data, but their pages are heavy (~1.3 MB per 10 events, contract §5.3) because each show

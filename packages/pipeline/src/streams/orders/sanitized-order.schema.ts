@@ -1,6 +1,6 @@
 import { mixedBool, money } from '@qtp/qtickets-client';
 import { z } from 'zod';
-import { idSchema, instantSchema } from './values.schema.ts';
+import { idSchema, instantSchema } from '../../common/values.schema.ts';
 
 const optionalIdSchema = idSchema.nullish();
 const moneySchema = money;

@@ -1,8 +1,10 @@
-import type { Condition, OrderBy } from '../handlers/ports.ts';
+import type { Condition, OrderBy } from '../../common/api.port.ts';
+import { lastPageOf } from '../../common/paging.ts';
+import type { PlannedPage } from '../stream.ts';
 
-export type PlannedPage = { query: 'new' | 'changed' | 'window' | 'list'; page: number; where?: Condition[]; orderBy?: OrderBy; stopBelowId?: number };
+export type { PlannedPage } from '../stream.ts';
 
-export const lastPageOf = (total: number, perPage: number) => Math.max(1, Math.ceil(total / Math.max(1, perPage)));
+export { lastPageOf };
 
 /** The page holding list position `position` (1-based), one page earlier as a margin against shifts. */
 export function pageOfPosition(position: number, perPage: number): number {

@@ -1,7 +1,7 @@
-import { hashClientId } from './client-hash.ts';
-import { isObject, pick, type SanitizedRecord } from './pick.ts';
+import { hashClientId } from '../../common/client-hash.ts';
+import { isObject, pick, type SanitizedRecord } from '../../common/pick.ts';
 
-export type { SanitizedRecord } from './pick.ts';
+export type { SanitizedRecord } from '../../common/pick.ts';
 
 /**
  * The PII boundary (design note 6): only fields the product needs leave the fetcher. Everything not listed is

@@ -1,10 +1,11 @@
-import type { Condition, OrdersApi } from '../handlers/ports.ts';
-import { instantMs } from '../transform/moscow-time.ts';
-import { lastPageOf, type PlannedPage } from './page-plan.ts';
+import type { Condition, QTicketsApi } from '../../common/api.port.ts';
+import { instantMs } from '../../common/moscow-time.ts';
+import type { PlannedPage } from '../stream.ts';
+import { lastPageOf } from './page-plan.ts';
 
 type CreatedRange = { min: number; max: number } | null;
 
-async function createdRange(api: OrdersApi, page: number): Promise<CreatedRange> {
+async function createdRange(api: QTicketsApi, page: number): Promise<CreatedRange> {
   const res = await api.listPage('orders', { page });
   const times = res.data
     .map((r) => (typeof r === 'object' && r !== null ? (r as { created_at?: unknown }).created_at : undefined))
@@ -31,7 +32,7 @@ async function firstTrue(lo: number, hi: number, pred: (page: number) => Promise
  * creation times cannot be read count as inside the window: a backfill may read a page too many, never one too few.
  */
 export async function searchWindowPages(
-  api: OrdersApi,
+  api: QTicketsApi,
   window: { fromMs: number; toMs: number },
   paging: { total: number; perPage: number },
 ): Promise<PlannedPage[]> {

@@ -1,0 +1,108 @@
+import type { Logger } from '@qtp/shared';
+import { z } from 'zod';
+import type { Condition } from '../../common/api.port.ts';
+import { toApiTimestamp } from '../../common/moscow-time.ts';
+import type { DiscoverContext, PlannedPage, PrepareContext, SyncStrategy } from '../stream.ts';
+import { searchWindowPages, windowWhere } from './backfill-plan.ts';
+import { firstOrderCreatedSince, ordersBelow } from './orders-position.repository.ts';
+import { lastPageOf, planPages } from './page-plan.ts';
+
+/** What the scheduler hands the fetcher's discovery, from the stream's durable state. */
+const ordersParams = z.object({
+  /** Highest order id already loaded (0 = nothing yet) and the list position it had (paging.total then). */
+  highWaterId: z.number().int().nonnegative(),
+  highWaterPosition: z.number().int().nonnegative(),
+  /** Changed orders: re-read everything updated at or after this instant (watermark − look-back). */
+  changedSince: z.string().nullable(),
+  /** Where the fallback tail walk for changed orders starts (list position of the first order in the look-back). */
+  changedFallbackPosition: z.number().int().nonnegative(),
+});
+type OrdersParams = z.output<typeof ordersParams>;
+
+const settings = z.object({ LOOKBACK_ORDERS: z.number() });
+
+async function prepare(ctx: PrepareContext): Promise<OrdersParams> {
+  const { state } = ctx;
+  let changedSince: string | null = null;
+  let changedFallbackPosition = state.pagingTotal;
+  if (ctx.mode === 'incremental' && state.watermark) {
+    changedSince = new Date(Date.parse(state.watermark) - settings.parse(ctx.config).LOOKBACK_ORDERS).toISOString();
+    const firstId = await firstOrderCreatedSince(ctx.clickhouse, changedSince);
+    if (firstId !== null) changedFallbackPosition = await ordersBelow(ctx.clickhouse, firstId);
+  }
+  return { highWaterId: state.highWaterId, highWaterPosition: state.pagingTotal, changedSince, changedFallbackPosition };
+}
+
+/**
+ * Asks the server whether it honours a filter (contract §4.4: never trust it blindly). Honoured means every row of
+ * the first page matches; an empty result counts as honoured, since a server ignoring the filter returns rows.
+ */
+async function probeFilter(ctx: DiscoverContext, where: Condition[], log: Logger): Promise<{ where: Condition[]; total: number } | null> {
+  const page = await ctx.api.listPage(ctx.resource, { page: 1, where, orderBy: { id: 'asc' } });
+  const check = ctx.verifyFilter(page.data, where);
+  if (!check.honoured) {
+    log.warn({ where, violations: check.violations }, 'server ignored the filter: falling back to the id-ascending tail walk');
+    return null;
+  }
+  return { where, total: page.paging.total };
+}
+
+async function discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; paging: { total: number; perPage: number } }> {
+  const p = ordersParams.parse(ctx.params);
+  const first = await ctx.api.listPage(ctx.resource, { page: 1 });
+  const paging = { total: first.paging.total, perPage: first.paging.perPage };
+  if (ctx.mode === 'backfill') return { pages: await planBackfill(ctx, paging), paging };
+  const incremental = ctx.mode === 'incremental' && p.highWaterId > 0;
+  const newFiltered = incremental ? await probeFilter(ctx, [{ column: 'id', operator: '>', value: p.highWaterId }], ctx.log) : null;
+  const changedFiltered =
+    incremental && p.changedSince ? await probeFilter(ctx, [{ column: 'updated_at', operator: '>=', value: toApiTimestamp(p.changedSince) }], ctx.log) : null;
+  const pages = planPages({
+    mode: ctx.mode === 'incremental' ? 'incremental' : 'reconcile',
+    ...paging,
+    highWaterId: p.highWaterId,
+    highWaterPosition: p.highWaterPosition,
+    newFiltered,
+    changedSince: incremental ? p.changedSince : null,
+    changedFiltered,
+    changedFallbackPosition: p.changedFallbackPosition,
+  });
+  ctx.log.info({ newFiltered: !!newFiltered, changedFiltered: !!changedFiltered }, 'filters probed');
+  return { pages, paging };
+}
+
+/** Backfill: the window filter when the server honours it, else a binary search of the id-ascending list. */
+async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPage: number }): Promise<PlannedPage[]> {
+  const window = ctx.window as { from: string; to: string };
+  const filtered = await probeFilter(ctx, windowWhere(toApiTimestamp(window.from), toApiTimestamp(window.to)), ctx.log);
+  if (filtered) {
+    const pages: PlannedPage[] = [];
+    for (let page = 1; page <= lastPageOf(filtered.total, paging.perPage); page++)
+      pages.push({ query: 'window', page, where: filtered.where, orderBy: { id: 'asc' } });
+    return pages;
+  }
+  return searchWindowPages(ctx.api, { fromMs: Date.parse(window.from), toMs: Date.parse(window.to) }, paging);
+}
+
+/**
+ * Orders: new ones by high-water id (`id > hw` when the server honours it, else the id-ascending tail), changed ones
+ * by `updated_at >= watermark − LOOKBACK_ORDERS` (else the tail from the first order created in the look-back), the
+ * whole list on the first load and on reconciliation, bounded creation windows for backfills.
+ */
+export const ordersSync: SyncStrategy = {
+  kind: 'incremental',
+  modes: ['incremental', 'reconcile', 'backfill'],
+  prepare,
+  discover,
+  advance(prev, run, now) {
+    const advancedHw = run.maxId >= prev.highWaterId;
+    const prevWatermarkMs = prev.watermark ? Date.parse(prev.watermark) : 0;
+    return {
+      ...prev,
+      highWaterId: Math.max(prev.highWaterId, run.maxId),
+      pagingTotal: advancedHw ? run.total : prev.pagingTotal,
+      watermark: run.maxUpdatedAtMs > prevWatermarkMs ? new Date(run.maxUpdatedAtMs).toISOString() : prev.watermark,
+      lastRunId: run.runId,
+      lastSuccessAt: now.toISOString(),
+    };
+  },
+};

@@ -1,0 +1,20 @@
+import { eventsStream } from './events/events.stream.ts';
+import { ordersStream } from './orders/orders.stream.ts';
+import type { StreamDefinition } from './stream.ts';
+
+/** Every stream the pipeline runs: one line each. */
+export const STREAM_DEFINITIONS = [ordersStream, eventsStream] as const satisfies readonly StreamDefinition[];
+
+export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];
+export const STREAMS = STREAM_DEFINITIONS.map((s) => s.name) as [StreamName, ...StreamName[]];
+
+const byName = new Map<string, StreamDefinition>(STREAM_DEFINITIONS.map((s) => [s.name, s]));
+
+export function streamByName(name: string): StreamDefinition {
+  const s = byName.get(name);
+  if (!s) throw new Error(`unknown stream "${name}" (streams: ${STREAMS.join(', ')})`);
+  return s;
+}
+
+/** Tables any stream writes, plus quarantine: the writer refuses every other name. */
+export const WRITABLE_TABLES: ReadonlySet<string> = new Set(['quarantine', ...STREAM_DEFINITIONS.flatMap((s) => s.tables)]);

@@ -1,0 +1,105 @@
+import type { ClickHouseClient, Logger } from '@qtp/shared';
+import type { z } from 'zod';
+import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
+import type { TransformFailure } from '../common/quarantine.ts';
+import type { RunInfo } from '../state/run-tracker.ts';
+import type { StreamState } from '../state/state.repository.ts';
+
+/**
+ * A stream is one declared module (streams/<name>/<name>.stream.ts): where its records come from, how a run decides
+ * what to read, what may leave the fetcher, how a record becomes rows per table, and when it runs. The four stages
+ * are generic and only call these declarations; adding a list stream is its folder, its migration and one line in
+ * streams/registry.ts.
+ */
+export type RunMode = 'incremental' | 'reconcile' | 'backfill';
+
+export type Row = Record<string, unknown>;
+
+/** What one valid record becomes: rows per target table, plus the cursor facts a run folds into the stream's state. */
+export type RecordRows = {
+  kind: 'rows';
+  rows: Record<string, Row[]>;
+  /** Natural id of the record (the run's highest one becomes the stream's high-water id when its sync uses one). */
+  id?: number;
+  /** The record's updated_at as epoch ms (the run's latest one becomes the changed-records watermark). */
+  updatedAtMs?: number;
+};
+export type RecordResult = RecordRows | TransformFailure;
+
+export type TransformContext = {
+  /** When the fetcher read the record (ISO UTC); full-refresh streams use it as the row version. */
+  fetchedAt: string;
+  runId: string;
+};
+
+/** A page of a list endpoint, as planned by a sync strategy and carried by one fetch job. */
+export type PlannedPage = {
+  /** new / changed: filtered queries of an incremental sync; window: a backfill's filter; list: an unfiltered page. */
+  query: 'new' | 'changed' | 'window' | 'list';
+  page: number;
+  where?: Array<{ column: string; operator?: string; value?: unknown }>;
+  orderBy?: Record<string, 'asc' | 'desc'>;
+  /** Tail walk: if every id on this page is above this one, the page before is read too (the list shifted). */
+  stopBelowId?: number;
+};
+
+/** A paged list endpoint of the REST API (`GET /<resource>`). */
+export type ListSource = { kind: 'list'; resource: ListResourceName };
+export type ListResourceName = 'orders' | 'events' | 'clients' | 'discounts' | 'promo-codes';
+
+/** Scheduler side: what a run's discovery needs, read from the stream's durable state. */
+export type PrepareContext = {
+  stream: string;
+  mode: RunMode;
+  state: StreamState;
+  clickhouse: ClickHouseClient;
+  /** The scheduler's parsed settings (each stream reads its own, declared in `settings`). */
+  config: Record<string, unknown>;
+  now: Date;
+};
+
+/** Fetcher side: the stream's endpoint and the run's discovery parameters. */
+export type DiscoverContext = {
+  api: QTicketsApi;
+  verifyFilter: FilterVerifier;
+  resource: ListResourceName;
+  mode: RunMode;
+  window?: { from: string; to: string };
+  params: Record<string, unknown>;
+  log: Logger;
+};
+
+/** Writer side, once every page of a run is confirmed in ClickHouse. */
+export type CompleteContext = { clickhouse: ClickHouseClient; run: RunInfo; now: Date; log: Logger };
+
+export type SyncStrategy = {
+  kind: 'full-refresh' | 'incremental';
+  /** Modes a run of this stream may have (only incremental syncs take backfill windows). */
+  modes: readonly RunMode[];
+  prepare(ctx: PrepareContext): Promise<Record<string, unknown>>;
+  discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; paging: { total: number; perPage: number } }>;
+  /** Extra work after a complete run, before the state moves (a full refresh marks rows that vanished upstream). */
+  complete?(ctx: CompleteContext): Promise<void>;
+  /** The stream's state after a complete run (not called for backfills, which never move it). */
+  advance(prev: StreamState, run: RunInfo, now: Date): StreamState;
+};
+
+/** A job scheduler of the stream: its fixed id, the run mode it starts, the setting that holds its cron pattern. */
+export type ScheduleDeclaration = { id: string; mode: 'incremental' | 'reconcile'; env: string; pattern: string };
+
+export type StreamDefinition = {
+  name: string;
+  source: ListSource;
+  sync: SyncStrategy;
+  schedules: readonly ScheduleDeclaration[];
+  /** Scheduler settings of this stream beyond its schedules (zod fields, parsed with the scheduler's config). */
+  settings?: z.ZodRawShape;
+  /** Tables the stream writes (the writer refuses any other). */
+  tables: readonly string[];
+  /** The PII boundary, in the fetcher: only allow-listed fields leave it; client ids become salted hashes. */
+  sanitize(raw: unknown, ctx: { piiSalt: string }): unknown;
+  /** Pure: zod validation and the mapping to rows per table, or a quarantine entry with the reason. */
+  transform(record: unknown, ctx: TransformContext): RecordResult;
+};
+
+export const defineStream = <const S extends StreamDefinition>(s: S): S => Object.freeze(s);

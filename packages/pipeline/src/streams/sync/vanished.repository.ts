@@ -1,0 +1,30 @@
+import type { ClickHouseClient } from '@qtp/shared';
+import { toClickHouseUtc } from '../../common/moscow-time.ts';
+
+/**
+ * A table whose rows carry the run that last saw them (`_run_id`), a deletion flag and `vanished_at`. After a
+ * complete full refresh, every live row another run saw is copied with the flag set at a newer `_ver`, so under
+ * FINAL it reads as deleted; if the record comes back, the next refresh's newer `_ver` wins again.
+ */
+export type VanishRule = { table: string; deletedColumn: string };
+
+const IDENT = /^[a-z_][a-z0-9_]*$/;
+
+export async function markVanished(ch: ClickHouseClient, rule: VanishRule, runId: string, now: Date): Promise<number> {
+  if (!IDENT.test(rule.table) || !IDENT.test(rule.deletedColumn)) throw new Error(`bad identifier in vanish rule ${JSON.stringify(rule)}`);
+  const stamp = toClickHouseUtc(now.toISOString());
+  const where = `_run_id != {runId:String} AND ${rule.deletedColumn} = 0`;
+  const count = await ch.query({ query: `SELECT count() AS n FROM ${rule.table} FINAL WHERE ${where}`, query_params: { runId }, format: 'JSONEachRow' });
+  const [row] = await count.json<{ n: string }>();
+  const n = Number(row?.n ?? 0);
+  if (n === 0) return 0;
+  await ch.command({
+    query: `INSERT INTO ${rule.table}
+            SELECT * REPLACE (1 AS ${rule.deletedColumn}, toDateTime64({stamp:String}, 3, 'UTC') AS vanished_at,
+                              toDateTime64({stamp:String}, 3, 'UTC') AS _ver, {runId:String} AS _run_id)
+            FROM ${rule.table} FINAL WHERE ${where}`,
+    query_params: { runId, stamp },
+    clickhouse_settings: { async_insert: 0, insert_deduplicate: 0 },
+  });
+  return n;
+}
