@@ -2,7 +2,7 @@ import { moscowDate, TABLES, writeJob } from '@qtp/pipeline';
 import { createQueue } from '@qtp/shared';
 import { count } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dashboardByDay, type Harness, logCollector, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
+import { dashboardByDay, type Harness, logCollector, redisHashes, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
 
 const DAY = 86_400_000;
 const logs = logCollector();
@@ -154,9 +154,7 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
       expect(dump).not.toMatch(/@example\.|\+7900/);
     }
     // Redis: every job hash under our prefix
-    const keys = await h.r.redis.keys(`${h.r.prefix}:*`);
-    let jobData = '';
-    for (const k of keys) if ((await h.r.redis.type(k)) === 'hash') jobData += JSON.stringify(await h.r.redis.hgetall(k));
+    const jobData = await redisHashes(h);
     expect(jobData.length).toBeGreaterThan(1_000);
     expect(found(jobData)).toEqual([]);
     expect(jobData).not.toMatch(/@example\.|\+7900/);

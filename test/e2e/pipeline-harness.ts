@@ -138,6 +138,13 @@ export async function startAll(h: Harness): Promise<void> {
 export const truthByDay = (sim: Simulator): DayRow[] => truthFromSimulator(sim.truth());
 export const dashboardByDay = (ch: TestClickHouse): Promise<DayRow[]> => dashboardFromViews(ch.client);
 
+/** Every hash under the test's Redis prefix (job data, run bookkeeping), as one string. */
+export async function redisHashes(h: Harness): Promise<string> {
+  let out = '';
+  for (const k of await h.r.redis.keys(`${h.r.prefix}:*`)) if ((await h.r.redis.type(k)) === 'hash') out += JSON.stringify(await h.r.redis.hgetall(k));
+  return out;
+}
+
 /** Collects log lines (JSON) for assertions. */
 export function logCollector(): { sink: Writable; text: () => string } {
   const lines: string[] = [];

@@ -20,7 +20,7 @@ describe('backfill windows from the CLI', () => {
 });
 
 /** An id-ascending order list of `n` orders, one created every `stepMin` minutes, 50 per page (a port, not a mock of a server). */
-function list(n: number, stepMin: number, start = Date.parse('2026-10-01T00:00:00Z')): QTicketsApi & { calls: number } {
+function list(n: number, stepMin: number, start = Date.parse('2026-10-01T00:00:00Z')): Pick<QTicketsApi, 'listPage'> & { calls: number } {
   const api = {
     calls: 0,
     async listPage(_r: 'orders' | 'events', { page }: { page: number }) {

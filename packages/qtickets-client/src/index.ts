@@ -34,6 +34,7 @@ export {
   type QTicketsClientOptions,
   type SeatsOptions,
   type TailOptions,
+  type UnpagedResource,
   type WalkOptions,
 } from './qtickets.client.ts';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy.ts';

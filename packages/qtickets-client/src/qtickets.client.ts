@@ -40,6 +40,9 @@ export type QTicketsClientOptions = {
   userAgent?: string;
 };
 
+/** Lists served whole, without paging. */
+export type UnpagedResource = 'color-themes';
+
 export type ListParams = { page: number; where?: Where; orderBy?: OrderBy };
 
 export type FilteredPage = ListPage & { filterHonoured: boolean; violations: number };
@@ -224,6 +227,18 @@ export class QTicketsClient {
     const parsed = showSeatsSchema.safeParse(body['data']);
     if (!parsed.success) throw this.#invalid(path, `seats data matches neither seat shape: ${parsed.error.issues[0]?.message ?? ''}`);
     return parsed.data;
+  }
+
+  /**
+   * An unpaged list (`GET /color-themes`, DOC: `{"data": [...]}`) as raw records, for a pipeline that validates each
+   * record itself (a bad one is quarantined, the rest load).
+   */
+  async listAll(resource: UnpagedResource): Promise<unknown[]> {
+    const path = joinPath(resource);
+    const body = await this.#get(path);
+    const rows = isJsonRecord(body) ? body['data'] : undefined;
+    if (!Array.isArray(rows)) throw this.#invalid(path, 'expected {"data": [...]}');
+    return rows;
   }
 
   /** `GET /color-themes` (DOC) → price shades. */

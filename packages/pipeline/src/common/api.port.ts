@@ -1,12 +1,21 @@
-import type { ListResourceName } from '../streams/stream.ts';
+import type { ListResourceName, StreamSource, UnpagedResourceName } from '../streams/stream.ts';
 
 /** What the fetch handlers need from the QTickets client (packages/qtickets-client implements it). */
 export type Condition = { column: string; operator?: string; value?: unknown };
 export type OrderBy = Record<string, 'asc' | 'desc'>;
 export type ListPageResult = { data: unknown[]; paging: { perPage: number; currentPage: number; total: number }; lastPage: number };
+export type PageParams = { page: number; where?: Condition[]; orderBy?: OrderBy };
 
 export type QTicketsApi = {
-  listPage(resource: ListResourceName, params: { page: number; where?: Condition[]; orderBy?: OrderBy }): Promise<ListPageResult>;
+  listPage(resource: ListResourceName, params: PageParams): Promise<ListPageResult>;
+  listAll(resource: UnpagedResourceName): Promise<unknown[]>;
 };
 
 export type FilterVerifier = (rows: unknown[], where: Condition[]) => { honoured: boolean; violations: number };
+
+/** One page of a stream's source: a page of a paged list, or the whole of an unpaged one as its only page. */
+export async function readPage(api: QTicketsApi, source: StreamSource, params: PageParams): Promise<ListPageResult> {
+  if (source.kind === 'list') return api.listPage(source.resource, params);
+  const data = await api.listAll(source.resource);
+  return { data, paging: { perPage: Math.max(1, data.length), currentPage: 1, total: data.length }, lastPage: 1 };
+}

@@ -8,3 +8,8 @@ export function pick(src: Record<string, unknown>, fields: readonly string[]): S
   for (const f of fields) if (f in src) out[f] = src[f];
   return out;
 }
+
+/** The allow-list of a flat record: its listed keys, or a marker for something that is not a record at all. */
+export function allowList(raw: unknown, fields: readonly string[]): SanitizedRecord {
+  return isObject(raw) ? pick(raw, fields) : { _malformed: typeof raw };
+}

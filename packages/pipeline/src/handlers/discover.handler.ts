@@ -1,6 +1,6 @@
 import { enqueueMany, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
-import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
+import { type FilterVerifier, type QTicketsApi, readPage } from '../common/api.port.ts';
 import { type DiscoverPayload, fetchJob, type PagePayload, pageSource } from '../jobs/fetch.job.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import { streamByName } from '../streams/registry.ts';
@@ -13,7 +13,7 @@ export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log
   const { pages, paging } = await stream.sync.discover({
     api: deps.api,
     verifyFilter: deps.verifyFilter,
-    resource: stream.source.resource,
+    readPage: (params) => readPage(deps.api, stream.source, params),
     mode: p.mode,
     params: p.params,
     log,

@@ -1,6 +1,6 @@
 import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
-import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
+import { type FilterVerifier, type QTicketsApi, readPage } from '../common/api.port.ts';
 import { fetchJob, type PagePayload, pageSource } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
@@ -24,7 +24,7 @@ const numericId = (r: unknown): number | null => {
 /** One page: fetch, verify the filter, drop PII at this boundary, hand the records to the transformer. */
 export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: Logger): Promise<JobOutcome> {
   const stream = streamByName(p.stream);
-  const page = await deps.api.listPage(stream.source.resource, {
+  const page = await readPage(deps.api, stream.source, {
     page: p.page,
     ...(p.where ? { where: p.where } : {}),
     ...(p.orderBy ? { orderBy: p.orderBy } : {}),

@@ -1,9 +1,20 @@
+import { clientsStream } from './clients/clients.stream.ts';
+import { colorThemesStream } from './color-themes/color-themes.stream.ts';
+import { discountsStream } from './discounts/discounts.stream.ts';
 import { eventsStream } from './events/events.stream.ts';
 import { ordersStream } from './orders/orders.stream.ts';
+import { promoCodesStream } from './promo-codes/promo-codes.stream.ts';
 import type { StreamDefinition } from './stream.ts';
 
 /** Every stream the pipeline runs: one line each. */
-export const STREAM_DEFINITIONS = [ordersStream, eventsStream] as const satisfies readonly StreamDefinition[];
+export const STREAM_DEFINITIONS = [
+  ordersStream,
+  eventsStream,
+  discountsStream,
+  promoCodesStream,
+  colorThemesStream,
+  clientsStream,
+] as const satisfies readonly StreamDefinition[];
 
 export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];
 export const STREAMS = STREAM_DEFINITIONS.map((s) => s.name) as [StreamName, ...StreamName[]];

@@ -1,6 +1,6 @@
 import type { ClickHouseClient, Logger } from '@qtp/shared';
 import type { z } from 'zod';
-import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
+import type { FilterVerifier, ListPageResult, PageParams, QTicketsApi } from '../common/api.port.ts';
 import type { TransformFailure } from '../common/quarantine.ts';
 import type { RunInfo } from '../state/run-tracker.ts';
 import type { StreamState } from '../state/state.repository.ts';
@@ -43,9 +43,10 @@ export type PlannedPage = {
   stopBelowId?: number;
 };
 
-/** A paged list endpoint of the REST API (`GET /<resource>`). */
-export type ListSource = { kind: 'list'; resource: ListResourceName };
+/** A paged list endpoint of the REST API (`GET /<resource>`), or one served whole without paging. */
 export type ListResourceName = 'orders' | 'events' | 'clients' | 'discounts' | 'promo-codes';
+export type UnpagedResourceName = 'color-themes';
+export type StreamSource = { kind: 'list'; resource: ListResourceName } | { kind: 'unpaged'; resource: UnpagedResourceName };
 
 /** Scheduler side: what a run's discovery needs, read from the stream's durable state. */
 export type PrepareContext = {
@@ -61,8 +62,9 @@ export type PrepareContext = {
 /** Fetcher side: the stream's endpoint and the run's discovery parameters. */
 export type DiscoverContext = {
   api: QTicketsApi;
+  /** A page of the stream's source. */
+  readPage: (params: PageParams) => Promise<ListPageResult>;
   verifyFilter: FilterVerifier;
-  resource: ListResourceName;
   mode: RunMode;
   window?: { from: string; to: string };
   params: Record<string, unknown>;
@@ -89,7 +91,7 @@ export type ScheduleDeclaration = { id: string; mode: 'incremental' | 'reconcile
 
 export type StreamDefinition = {
   name: string;
-  source: ListSource;
+  source: StreamSource;
   sync: SyncStrategy;
   schedules: readonly ScheduleDeclaration[];
   /** Scheduler settings of this stream beyond its schedules (zod fields, parsed with the scheduler's config). */

@@ -3,9 +3,11 @@ import { instantMs } from '../../common/moscow-time.ts';
 import type { PlannedPage } from '../stream.ts';
 import { lastPageOf } from './page-plan.ts';
 
+type OrdersLister = Pick<QTicketsApi, 'listPage'>;
+
 type CreatedRange = { min: number; max: number } | null;
 
-async function createdRange(api: QTicketsApi, page: number): Promise<CreatedRange> {
+async function createdRange(api: OrdersLister, page: number): Promise<CreatedRange> {
   const res = await api.listPage('orders', { page });
   const times = res.data
     .map((r) => (typeof r === 'object' && r !== null ? (r as { created_at?: unknown }).created_at : undefined))
@@ -32,7 +34,7 @@ async function firstTrue(lo: number, hi: number, pred: (page: number) => Promise
  * creation times cannot be read count as inside the window: a backfill may read a page too many, never one too few.
  */
 export async function searchWindowPages(
-  api: QTicketsApi,
+  api: OrdersLister,
   window: { fromMs: number; toMs: number },
   paging: { total: number; perPage: number },
 ): Promise<PlannedPage[]> {

@@ -38,7 +38,7 @@ async function prepare(ctx: PrepareContext): Promise<OrdersParams> {
  * the first page matches; an empty result counts as honoured, since a server ignoring the filter returns rows.
  */
 async function probeFilter(ctx: DiscoverContext, where: Condition[], log: Logger): Promise<{ where: Condition[]; total: number } | null> {
-  const page = await ctx.api.listPage(ctx.resource, { page: 1, where, orderBy: { id: 'asc' } });
+  const page = await ctx.readPage({ page: 1, where, orderBy: { id: 'asc' } });
   const check = ctx.verifyFilter(page.data, where);
   if (!check.honoured) {
     log.warn({ where, violations: check.violations }, 'server ignored the filter: falling back to the id-ascending tail walk');
@@ -49,7 +49,7 @@ async function probeFilter(ctx: DiscoverContext, where: Condition[], log: Logger
 
 async function discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; paging: { total: number; perPage: number } }> {
   const p = ordersParams.parse(ctx.params);
-  const first = await ctx.api.listPage(ctx.resource, { page: 1 });
+  const first = await ctx.readPage({ page: 1 });
   const paging = { total: first.paging.total, perPage: first.paging.perPage };
   if (ctx.mode === 'backfill') return { pages: await planBackfill(ctx, paging), paging };
   const incremental = ctx.mode === 'incremental' && p.highWaterId > 0;

@@ -12,7 +12,7 @@ export function fullRefreshSync(options: { vanish?: readonly VanishRule[] } = {}
     modes: ['reconcile'],
     prepare: async () => ({}),
     async discover(ctx) {
-      const first = await ctx.api.listPage(ctx.resource, { page: 1 });
+      const first = await ctx.readPage({ page: 1 });
       const paging = { total: first.paging.total, perPage: first.paging.perPage };
       const pages: PlannedPage[] = [];
       for (let page = 1; page <= lastPageOf(paging.total, paging.perPage); page++) pages.push({ query: 'list', page });

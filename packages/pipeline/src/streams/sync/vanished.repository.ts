@@ -3,8 +3,9 @@ import { toClickHouseUtc } from '../../common/moscow-time.ts';
 
 /**
  * A table whose rows carry the run that last saw them (`_run_id`), a deletion flag and `vanished_at`. After a
- * complete full refresh, every live row another run saw is copied with the flag set at a newer `_ver`, so under
- * FINAL it reads as deleted; if the record comes back, the next refresh's newer `_ver` wins again.
+ * complete full refresh, every row that an earlier run saw and this one did not is copied with the flag and
+ * `vanished_at` set at a newer `_ver`, so under FINAL it reads as deleted upstream; if the record comes back, the
+ * next refresh's newer `_ver` wins again.
  */
 export type VanishRule = { table: string; deletedColumn: string };
 
@@ -13,7 +14,7 @@ const IDENT = /^[a-z_][a-z0-9_]*$/;
 export async function markVanished(ch: ClickHouseClient, rule: VanishRule, runId: string, now: Date): Promise<number> {
   if (!IDENT.test(rule.table) || !IDENT.test(rule.deletedColumn)) throw new Error(`bad identifier in vanish rule ${JSON.stringify(rule)}`);
   const stamp = toClickHouseUtc(now.toISOString());
-  const where = `_run_id != {runId:String} AND ${rule.deletedColumn} = 0`;
+  const where = '_run_id != {runId:String} AND vanished_at IS NULL';
   const count = await ch.query({ query: `SELECT count() AS n FROM ${rule.table} FINAL WHERE ${where}`, query_params: { runId }, format: 'JSONEachRow' });
   const [row] = await count.json<{ n: string }>();
   const n = Number(row?.n ?? 0);

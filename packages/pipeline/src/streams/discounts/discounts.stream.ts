@@ -1,0 +1,22 @@
+import { allowList, isObject, pick } from '../../common/pick.ts';
+import { defineStream } from '../stream.ts';
+import { fullRefreshSync } from '../sync/full-refresh.sync.ts';
+import { DISCOUNT_FIELDS, DISCOUNTS_TABLE, transformDiscount } from './discounts.transform.ts';
+
+const refs = (v: unknown) => (Array.isArray(v) ? v.map((x) => (isObject(x) ? pick(x, ['id']) : x)) : v);
+
+/** Discounts (contract §5.8): a full refresh; soft-deleted ones kept and flagged, vanished ones marked deleted. */
+export const discountsStream = defineStream({
+  name: 'discounts',
+  source: { kind: 'list', resource: 'discounts' },
+  sync: fullRefreshSync({ vanish: [{ table: DISCOUNTS_TABLE, deletedColumn: 'is_deleted' }] }),
+  schedules: [{ id: 'discounts-refresh', mode: 'reconcile', env: 'SCHEDULE_DISCOUNTS', pattern: '10 * * * *' }],
+  tables: [DISCOUNTS_TABLE],
+  sanitize: (raw) => {
+    const out = allowList(raw, DISCOUNT_FIELDS);
+    if ('events' in out) out.events = refs(out.events);
+    if ('shows' in out) out.shows = refs(out.shows);
+    return out;
+  },
+  transform: transformDiscount,
+});
