@@ -1,13 +1,12 @@
 import { boolFromEnv, clickhouseEnv, intFromEnv, logEnv, redisEnv } from '@qtp/shared';
 import { z } from 'zod';
 import { STREAM_DEFINITIONS } from '../streams/registry.ts';
-import type { StreamDefinition } from '../streams/stream.ts';
 import { cronSetting, durationSetting } from './settings.ts';
 
 /** Per stream: a cron setting for each of its job schedulers, plus the stream's own scheduler settings. */
 const streamSettings = Object.assign(
   {},
-  ...(STREAM_DEFINITIONS as readonly StreamDefinition[]).flatMap((s) => [
+  ...STREAM_DEFINITIONS.flatMap((s) => [
     ...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })),
     s.settings ?? {},
   ]),

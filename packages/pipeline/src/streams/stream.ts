@@ -104,4 +104,4 @@ export type StreamDefinition = {
   transform(record: unknown, ctx: TransformContext): RecordResult;
 };
 
-export const defineStream = <const S extends StreamDefinition>(s: S): S => Object.freeze(s);
+export const defineStream = <const N extends string>(s: StreamDefinition & { name: N }): StreamDefinition & { name: N } => Object.freeze(s);
