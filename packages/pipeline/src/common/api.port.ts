@@ -9,6 +9,12 @@ export type PageParams = { page: number; where?: Condition[]; orderBy?: OrderBy 
 export type QTicketsApi = {
   listPage(resource: ListResourceName, params: PageParams): Promise<ListPageResult>;
   listAll(resource: UnpagedResourceName): Promise<unknown[]>;
+  /** `GET /shows/{id}/seats`: the client tells the flat shape from the hierarchical one. */
+  showSeats(showId: number, options: { flat?: boolean }): Promise<unknown>;
+  /** `GET /shows/{id}/barcodes` with a `select` (never the holder-name fields). */
+  showBarcodes(showId: number, select?: Array<'barcode' | 'admission' | 'price' | 'seat_name' | 'zone_name' | 'row' | 'place'>): Promise<unknown[]>;
+  /** `GET /shows/{id}/barcode/{barcode}` → `{barcode, checked_at}`. */
+  barcodeScan(showId: number, barcode: string): Promise<unknown>;
 };
 
 export type FilterVerifier = (rows: unknown[], where: Condition[]) => { honoured: boolean; violations: number };
@@ -16,6 +22,7 @@ export type FilterVerifier = (rows: unknown[], where: Condition[]) => { honoured
 /** One page of a stream's source: a page of a paged list, or the whole of an unpaged one as its only page. */
 export async function readPage(api: QTicketsApi, source: StreamSource, params: PageParams): Promise<ListPageResult> {
   if (source.kind === 'list') return api.listPage(source.resource, params);
+  if (source.kind === 'per-parent') throw new Error(`${source.endpoint} is read per parent, not by pages`);
   const data = await api.listAll(source.resource);
   return { data, paging: { perPage: Math.max(1, data.length), currentPage: 1, total: data.length }, lastPage: 1 };
 }

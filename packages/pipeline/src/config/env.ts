@@ -6,10 +6,7 @@ import { cronSetting, durationSetting } from './settings.ts';
 /** Per stream: a cron setting for each of its job schedulers, plus the stream's own scheduler settings. */
 const streamSettings = Object.assign(
   {},
-  ...STREAM_DEFINITIONS.flatMap((s) => [
-    ...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })),
-    s.settings ?? {},
-  ]),
+  ...STREAM_DEFINITIONS.flatMap((s) => [...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })), s.settings ?? {}]),
 ) as Record<string, z.ZodType>;
 
 export const schedulerEnv = z.object({

@@ -42,7 +42,15 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
     const params = await stream.sync.prepare({ stream: p.stream, mode: p.mode, state, clickhouse: deps.clickhouse, config: deps.config, now });
     await deps.tracker.start(runId, p.stream, p.mode, now.toISOString(), lock, p.window ?? null);
     const info = await deps.tracker.info(runId);
-    if (info) await deps.runs.record(info, 'running');
+    if (!info) throw new Error(`run ${runId} vanished from Redis as it started`);
+    if (params === null) {
+      // Nothing is due (e.g. no show needs a snapshot now): an empty run that succeeded.
+      await deps.state.put(stream.sync.advance(state, info, now));
+      await deps.runs.record(info, 'ok', '', now.toISOString());
+      await deps.tracker.unlock(lock, runId);
+      return { status: 'ok', detail: { runId, empty: true } };
+    }
+    await deps.runs.record(info, 'running');
     await enqueue(deps.fetchQueue, fetchJob, { kind: 'discover', runId, stream: p.stream, mode: p.mode, params, ...(p.window ? { window: p.window } : {}) });
     log.info({ runId, highWaterId: state.highWaterId, watermark: state.watermark, params }, 'run started');
     return { status: 'ok', detail: { runId } };

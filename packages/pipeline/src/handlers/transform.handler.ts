@@ -27,7 +27,7 @@ export async function handleTransform(p: TransformPayload, deps: TransformDeps, 
   let maxId = 0;
   let maxUpdatedAtMs = 0;
   const seenAt = toClickHouseUtc(p.fetchedAt);
-  const ctx = { fetchedAt: p.fetchedAt, runId: p.runId };
+  const ctx = { fetchedAt: p.fetchedAt, runId: p.runId, ...(p.parent ? { parent: p.parent } : {}) };
   for (const record of p.records) {
     const r = stream.transform(record, ctx);
     if (r.kind === 'quarantine') {

@@ -35,16 +35,27 @@ export const pagePayload = z.object({
   stopBelowId: z.number().int().nonnegative().optional(),
 });
 
+/** One parent of a per-parent source (e.g. one show's seats): a failing parent retries alone. */
+export const itemPayload = z.object({
+  kind: z.literal('item'),
+  runId: z.string(),
+  stream: z.enum(STREAMS),
+  key: z.string().regex(/^[A-Za-z0-9_.|-]+$/),
+  parent: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+});
+
 export const fetchJob = defineJob({
   queue: QUEUES.fetch,
-  schema: z.discriminatedUnion('kind', [discoverPayload, pagePayload]),
-  jobId: (p) => (p.kind === 'discover' ? `${p.runId}|discover` : `${p.runId}|${p.query}|p${p.page}`),
+  schema: z.discriminatedUnion('kind', [discoverPayload, pagePayload, itemPayload]),
+  jobId: (p) => (p.kind === 'discover' ? `${p.runId}|discover` : `${p.runId}|${unitSource(p)}`),
   retry: { attempts: 8, backoffMs: 2_000, jitter: 1 },
 });
 
 export type DiscoverPayload = z.output<typeof discoverPayload>;
 export type PagePayload = z.output<typeof pagePayload>;
-export type FetchPayload = DiscoverPayload | PagePayload;
+export type ItemPayload = z.output<typeof itemPayload>;
+export type FetchPayload = DiscoverPayload | PagePayload | ItemPayload;
 
-/** The key of a page within a run, used by the next stages' job ids and the run tracker. */
+/** The key of a page or item within a run, used by the next stages' job ids and the run tracker. */
 export const pageSource = (p: PagePayload) => `${p.query}|p${p.page}`;
+export const unitSource = (p: PagePayload | ItemPayload) => (p.kind === 'page' ? pageSource(p) : `i|${p.key}`);

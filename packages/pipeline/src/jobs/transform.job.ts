@@ -14,6 +14,8 @@ export const transformJob = defineJob({
     /** Rows violated the requested filter (the server ignored it): kept, since extra rows are harmless. */
     filterIgnored: z.boolean().default(false),
     records: z.array(z.unknown()),
+    /** Per-parent sources: the parent these records belong to. */
+    parent: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
   }),
   jobId: (p) => `${p.runId}|${p.source}|t`,
   retry: { attempts: 5, backoffMs: 1_000 },

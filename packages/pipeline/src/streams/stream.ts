@@ -30,6 +30,8 @@ export type TransformContext = {
   /** When the fetcher read the record (ISO UTC); full-refresh streams use it as the row version. */
   fetchedAt: string;
   runId: string;
+  /** Per-parent sources: the parent the records belong to (e.g. the show). */
+  parent?: ParentRef;
 };
 
 /** A page of a list endpoint, as planned by a sync strategy and carried by one fetch job. */
@@ -43,10 +45,22 @@ export type PlannedPage = {
   stopBelowId?: number;
 };
 
-/** A paged list endpoint of the REST API (`GET /<resource>`), or one served whole without paging. */
+/** One request (or a few) about one parent record, e.g. a show's seats: carried by one fetch job. */
+export type ParentRef = Record<string, string | number | boolean | null>;
+export type PlannedItem = { query: 'item'; key: string; parent: ParentRef };
+export type PlannedUnit = PlannedPage | PlannedItem;
+
+/**
+ * Where records come from: a paged list endpoint of the REST API (`GET /<resource>`), one served whole without
+ * paging, or a per-parent endpoint (`GET /shows/{id}/seats`) whose `fetch` returns the parent's records.
+ */
 export type ListResourceName = 'orders' | 'events' | 'clients' | 'discounts' | 'promo-codes';
 export type UnpagedResourceName = 'color-themes';
-export type StreamSource = { kind: 'list'; resource: ListResourceName } | { kind: 'unpaged'; resource: UnpagedResourceName };
+export type ParentFetchContext = { api: QTicketsApi; parent: ParentRef; log: Logger };
+export type StreamSource =
+  | { kind: 'list'; resource: ListResourceName }
+  | { kind: 'unpaged'; resource: UnpagedResourceName }
+  | { kind: 'per-parent'; endpoint: string; fetch(ctx: ParentFetchContext): Promise<unknown[]> };
 
 /** Scheduler side: what a run's discovery needs, read from the stream's durable state. */
 export type PrepareContext = {
@@ -62,7 +76,7 @@ export type PrepareContext = {
 /** Fetcher side: the stream's endpoint and the run's discovery parameters. */
 export type DiscoverContext = {
   api: QTicketsApi;
-  /** A page of the stream's source. */
+  /** A page of the stream's list source. */
   readPage: (params: PageParams) => Promise<ListPageResult>;
   verifyFilter: FilterVerifier;
   mode: RunMode;
@@ -78,8 +92,9 @@ export type SyncStrategy = {
   kind: 'full-refresh' | 'incremental';
   /** Modes a run of this stream may have (only incremental syncs take backfill windows). */
   modes: readonly RunMode[];
-  prepare(ctx: PrepareContext): Promise<Record<string, unknown>>;
-  discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; paging: { total: number; perPage: number } }>;
+  /** Discovery parameters from the durable state; null when there is nothing to read this time (an empty run). */
+  prepare(ctx: PrepareContext): Promise<Record<string, unknown> | null>;
+  discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number } }>;
   /** Extra work after a complete run, before the state moves (a full refresh marks rows that vanished upstream). */
   complete?(ctx: CompleteContext): Promise<void>;
   /** The stream's state after a complete run (not called for backfills, which never move it). */
@@ -96,6 +111,11 @@ export type StreamDefinition = {
   schedules: readonly ScheduleDeclaration[];
   /** Scheduler settings of this stream beyond its schedules (zod fields, parsed with the scheduler's config). */
   settings?: z.ZodRawShape;
+  /**
+   * BullMQ priority of the stream's fetch jobs: 0 (the default, orders and events) goes first; catalogue and per-show
+   * streams take a higher number so a tenant with hundreds of shows never starves the sales streams.
+   */
+  priority?: number;
   /** Tables the stream writes (the writer refuses any other). */
   tables: readonly string[];
   /** The PII boundary, in the fetcher: only allow-listed fields leave it; client ids become salted hashes. */

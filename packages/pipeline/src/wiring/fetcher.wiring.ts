@@ -4,6 +4,7 @@ import { UnrecoverableError } from 'bullmq';
 import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
 import type { FetcherConfig } from '../config/env.ts';
 import { handleDiscover } from '../handlers/discover.handler.ts';
+import { handleFetchItem } from '../handlers/fetch-item.handler.ts';
 import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
 import { type FetchPayload, fetchJob } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
@@ -20,7 +21,8 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const tracker = new RunTracker(deps.redis, prefix);
   const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
   const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
-  const handle = (p: FetchPayload, log: Logger) => (p.kind === 'discover' ? handleDiscover(p, common, log) : handleFetchPage(p, pageDeps, log));
+  const handle = (p: FetchPayload, log: Logger) =>
+    p.kind === 'discover' ? handleDiscover(p, common, log) : p.kind === 'page' ? handleFetchPage(p, pageDeps, log) : handleFetchItem(p, pageDeps, log);
   const worker = startWorker(
     fetchJob,
     (p, { log }) =>
@@ -36,6 +38,15 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
       limiter: { max: cfg.QTICKETS_RPS, duration: 1_000 },
     },
   );
+  // A unit whose transient errors outlived every retry fails its run at once: the lock is freed, the run is recorded
+  // as failed (the scheduler sweeps it into meta_job_runs), the state stays, and the next scheduled run starts over.
+  worker.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const p = job.data as FetchPayload;
+    void tracker
+      .fail(p.runId, p.stream, `${job.id} failed after ${job.attemptsMade} attempts: ${err.message}`)
+      .catch((e: Error) => deps.log.error({ err: e.message, runId: p.runId }, 'could not record the failed run'));
+  });
   return stage('fetcher', [worker], [fetchQueue, transformQueue]);
 }
 

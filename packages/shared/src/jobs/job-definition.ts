@@ -111,13 +111,18 @@ export async function enqueue<S extends z.ZodType>(
 }
 
 /** Many payloads in one round trip (a page fan-out). */
-export async function enqueueMany<S extends z.ZodType>(queue: Queue, def: JobDefinition<S>, payloads: z.input<S>[]): Promise<string[]> {
+export async function enqueueMany<S extends z.ZodType>(
+  queue: Queue,
+  def: JobDefinition<S>,
+  payloads: z.input<S>[],
+  extra: Pick<JobsOptions, 'priority'> = {},
+): Promise<string[]> {
   const jobs = payloads.map((p) => {
     const data = parsePayload(def, p);
     const size = Buffer.byteLength(JSON.stringify(data));
     if (size > def.maxPayloadBytes) throw new UnrecoverableError(`${def.queue} payload of ${size} bytes exceeds ${def.maxPayloadBytes}`);
     const jobId = buildJobId(def, data);
-    return { name: def.queue, data, opts: jobOptions(def, jobId) };
+    return { name: def.queue, data, opts: { ...jobOptions(def, jobId), ...extra } };
   });
   if (jobs.length > 0) await queue.addBulk(jobs);
   return jobs.map((j) => j.opts.jobId as string);

@@ -50,6 +50,7 @@ export const clientsStream = defineStream({
   source: { kind: 'list', resource: 'clients' },
   sync: fullRefreshSync({ vanish: [{ table: CLIENTS_TABLE, deletedColumn: 'is_deleted' }] }),
   schedules: [{ id: 'clients-refresh', mode: 'reconcile', env: 'SCHEDULE_CLIENTS', pattern: '40 4 * * *' }],
+  priority: 5,
   tables: [CLIENTS_TABLE],
   sanitize: (raw, { piiSalt }) => sanitizeClient(raw, piiSalt),
   transform: transformClient,

@@ -24,6 +24,7 @@ export const colorThemesStream = defineStream({
   source: { kind: 'unpaged', resource: 'color-themes' },
   sync: fullRefreshSync({ vanish: [{ table: COLOR_THEMES_TABLE, deletedColumn: 'is_deleted' }] }),
   schedules: [{ id: 'color-themes-refresh', mode: 'reconcile', env: 'SCHEDULE_COLOR_THEMES', pattern: '20 */6 * * *' }],
+  priority: 5,
   tables: [COLOR_THEMES_TABLE],
   sanitize: (raw) => allowList(raw, ['id', 'color']),
   transform: transformColorTheme,

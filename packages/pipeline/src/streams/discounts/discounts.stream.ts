@@ -11,6 +11,7 @@ export const discountsStream = defineStream({
   source: { kind: 'list', resource: 'discounts' },
   sync: fullRefreshSync({ vanish: [{ table: DISCOUNTS_TABLE, deletedColumn: 'is_deleted' }] }),
   schedules: [{ id: 'discounts-refresh', mode: 'reconcile', env: 'SCHEDULE_DISCOUNTS', pattern: '10 * * * *' }],
+  priority: 5,
   tables: [DISCOUNTS_TABLE],
   sanitize: (raw) => {
     const out = allowList(raw, DISCOUNT_FIELDS);

@@ -47,11 +47,11 @@ async function probeFilter(ctx: DiscoverContext, where: Condition[], log: Logger
   return { where, total: page.paging.total };
 }
 
-async function discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; paging: { total: number; perPage: number } }> {
+async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; paging: { total: number; perPage: number } }> {
   const p = ordersParams.parse(ctx.params);
   const first = await ctx.readPage({ page: 1 });
   const paging = { total: first.paging.total, perPage: first.paging.perPage };
-  if (ctx.mode === 'backfill') return { pages: await planBackfill(ctx, paging), paging };
+  if (ctx.mode === 'backfill') return { units: await planBackfill(ctx, paging), paging };
   const incremental = ctx.mode === 'incremental' && p.highWaterId > 0;
   const newFiltered = incremental ? await probeFilter(ctx, [{ column: 'id', operator: '>', value: p.highWaterId }], ctx.log) : null;
   const changedFiltered =
@@ -67,7 +67,7 @@ async function discover(ctx: DiscoverContext): Promise<{ pages: PlannedPage[]; p
     changedFallbackPosition: p.changedFallbackPosition,
   });
   ctx.log.info({ newFiltered: !!newFiltered, changedFiltered: !!changedFiltered }, 'filters probed');
-  return { pages, paging };
+  return { units: pages, paging };
 }
 
 /** Backfill: the window filter when the server honours it, else a binary search of the id-ascending list. */

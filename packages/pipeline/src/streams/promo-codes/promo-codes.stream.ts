@@ -9,6 +9,7 @@ export const promoCodesStream = defineStream({
   source: { kind: 'list', resource: 'promo-codes' },
   sync: fullRefreshSync({ vanish: [{ table: PROMO_CODES_TABLE, deletedColumn: 'is_deleted' }] }),
   schedules: [{ id: 'promo-codes-refresh', mode: 'reconcile', env: 'SCHEDULE_PROMO_CODES', pattern: '15 * * * *' }],
+  priority: 5,
   tables: [PROMO_CODES_TABLE],
   sanitize: (raw) => allowList(raw, PROMO_CODE_FIELDS),
   transform: transformPromoCode,

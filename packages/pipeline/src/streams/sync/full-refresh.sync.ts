@@ -16,7 +16,7 @@ export function fullRefreshSync(options: { vanish?: readonly VanishRule[] } = {}
       const paging = { total: first.paging.total, perPage: first.paging.perPage };
       const pages: PlannedPage[] = [];
       for (let page = 1; page <= lastPageOf(paging.total, paging.perPage); page++) pages.push({ query: 'list', page });
-      return { pages, paging };
+      return { units: pages, paging };
     },
     ...(options.vanish?.length
       ? {
