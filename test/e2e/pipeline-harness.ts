@@ -58,15 +58,19 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
     LOG_FORMAT: 'json',
   };
   const stages = new Map<string, Stage>();
+  // The pipeline's clock follows the simulator's (frozen, moved by advance()) plus real time elapsed, so schedules
+  // that depend on "now" (which shows are due) see the simulated world, and run ids stay unique.
+  const startedAt = Date.now();
+  const now = () => new Date(Date.parse(sim.now()) + (Date.now() - startedAt));
   const start: Harness['start'] = async (name, extra = {}) => {
     await stop(name);
     let s: Stage;
     if (name === 'scheduler')
-      s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false });
+      s = await startScheduler(parseConfig(schedulerEnv, env), { redis: r.redis, clickhouse: ch.client, log, registerSchedules: false, now });
     else if (name === 'fetcher') {
       const token = typeof extra.token === 'string' ? extra.token : sim.token;
       const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
-      s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter });
+      s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter, now });
     } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
     else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, ...extra });
     stages.set(name, s);

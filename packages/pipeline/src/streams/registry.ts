@@ -2,6 +2,7 @@ import { clientsStream } from './clients/clients.stream.ts';
 import { colorThemesStream } from './color-themes/color-themes.stream.ts';
 import { discountsStream } from './discounts/discounts.stream.ts';
 import { eventsStream } from './events/events.stream.ts';
+import { inventoryStream } from './inventory/inventory.stream.ts';
 import { ordersStream } from './orders/orders.stream.ts';
 import { promoCodesStream } from './promo-codes/promo-codes.stream.ts';
 import type { StreamDefinition } from './stream.ts';
@@ -14,6 +15,7 @@ export const STREAM_DEFINITIONS = [
   promoCodesStream,
   colorThemesStream,
   clientsStream,
+  inventoryStream,
 ] as const satisfies readonly StreamDefinition[];
 
 export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];

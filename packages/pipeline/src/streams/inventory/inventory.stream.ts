@@ -1,0 +1,53 @@
+import { isQTicketsError } from '@qtp/qtickets-client';
+import { intFromEnv } from '@qtp/shared';
+import { z } from 'zod';
+import { durationSetting } from '../../config/settings.ts';
+import { defineStream } from '../stream.ts';
+import { perParentSync } from '../sync/per-parent.sync.ts';
+import { dueShows, showTimes } from './inventory.due.ts';
+import { INVENTORY_TABLE, transformInventory } from './inventory.transform.ts';
+import { seatsSnapshot } from './inventory.zones.ts';
+
+const settings = z.object({ INVENTORY_MAX_SHOWS_PER_RUN: z.number(), INVENTORY_NEAR_INTERVAL: z.number() });
+
+/**
+ * Seat inventory per show and zone (contract §5.5): one `GET /shows/{id}/seats` (flat) per due show, snapshots kept
+ * per 5-minute bucket. Cost: one request per due show; at most INVENTORY_MAX_SHOWS_PER_RUN per run.
+ */
+export const inventoryStream = defineStream({
+  name: 'inventory',
+  source: {
+    kind: 'per-parent',
+    endpoint: 'GET /shows/{id}/seats',
+    async fetch({ api, parent, log }) {
+      try {
+        return [await api.showSeats(Number(parent.show_id), { flat: true })];
+      } catch (err) {
+        // A show deleted upstream since the events stream saw it: no snapshot, not a failed run.
+        if (isQTicketsError(err) && err.kind === 'not_found') {
+          log.info({ showId: parent.show_id }, 'show has no seats (not found): skipped');
+          return [];
+        }
+        throw err;
+      }
+    },
+  },
+  sync: perParentSync({
+    async due(ctx) {
+      const s = settings.parse(ctx.config);
+      const now = ctx.now.getTime();
+      const cadence = { nearMs: s.INVENTORY_NEAR_INTERVAL, weekMs: 3_600_000, farMs: 86_400_000 };
+      const shows = dueShows(await showTimes(ctx.clickhouse), now, cadence, s.INVENTORY_MAX_SHOWS_PER_RUN);
+      return shows.map((sh) => ({ query: 'item', key: `show${sh.showId}`, parent: { show_id: sh.showId, event_id: sh.eventId } }));
+    },
+  }),
+  schedules: [{ id: 'inventory-snapshots', mode: 'incremental', env: 'SCHEDULE_INVENTORY', pattern: '*/5 * * * *' }],
+  settings: {
+    INVENTORY_MAX_SHOWS_PER_RUN: intFromEnv(1, 100_000).default(300),
+    INVENTORY_NEAR_INTERVAL: durationSetting.default(5 * 60_000),
+  },
+  priority: 10,
+  tables: [INVENTORY_TABLE],
+  sanitize: (raw) => seatsSnapshot(raw),
+  transform: transformInventory,
+});
