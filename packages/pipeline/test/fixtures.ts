@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseApiJson } from '@qtp/qtickets-client';
+import { fixtureText } from '@qtp/testing/fixtures';
 
-/** The shared contract fixtures (synthetic data shaped like real responses). */
-export const FIXTURES = resolve(import.meta.dirname, '../../../../shared/qtickets-api/fixtures');
-
+/** A QTickets API fixture (docs/qtickets-api/fixtures/) parsed as the client reads responses: fractional money keeps its exact source text. */
 export function fixture<T = unknown>(name: string): T {
-  // As the client reads responses: fractional money keeps its exact source text.
-  return parseApiJson(readFileSync(resolve(FIXTURES, name), 'utf8')) as T;
+  return parseApiJson(fixtureText(name)) as T;
 }
 
 export type Envelope = { data: Array<Record<string, unknown>> };

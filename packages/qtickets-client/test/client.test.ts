@@ -1,7 +1,7 @@
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_VERSION, createQTicketsClient, DEFAULT_USER_AGENT, InvalidResponseError, UnknownRouteError } from '../src/index.ts';
-import { testClient } from './support/client.ts';
-import { fixtureText, TEST_TOKEN } from './support/fixtures.ts';
+import { TEST_TOKEN, testClient } from './support/client.ts';
 import { type Reply, route, startTestServer, type TestServer } from './support/http-server.ts';
 
 const file = (name: string, headers: Record<string, string> = {}): Reply => ({ body: fixtureText(name), headers });

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthError,
@@ -13,8 +14,7 @@ import {
   tokenFingerprint,
   UnknownRouteError,
 } from '../src/index.ts';
-import { testClient } from './support/client.ts';
-import { fixtureText, TEST_TOKEN } from './support/fixtures.ts';
+import { TEST_TOKEN, testClient } from './support/client.ts';
 import { type Reply, route, startTestServer, type TestServer } from './support/http-server.ts';
 import { captureLogger } from './support/log-capture.ts';
 

@@ -1,7 +1,7 @@
+import { fixtureText } from '@qtp/testing/fixtures';
 import { describe, expect, it } from 'vitest';
 import { parseApiJson } from '../src/index.ts';
 import { parseApiJsonWithReviver } from '../src/json.ts';
-import { fixtureText } from './support/fixtures.ts';
 
 describe('parseApiJson', () => {
   it('keeps integers as numbers and fractional numbers as their exact source text', () => {

@@ -1,7 +1,7 @@
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeLastPage, hasNextPage, InvalidResponseError, type WalkPage } from '../src/index.ts';
 import { testClient } from './support/client.ts';
-import { fixtureText } from './support/fixtures.ts';
 import { route, startTestServer, type TestServer } from './support/http-server.ts';
 import { idsFrom, type ListState, listHandler, pageReply } from './support/list-server.ts';
 

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, createPartnersClient, NotFoundError, PartnerError, ServerError } from '../src/index.ts';
-import { fixtureText, TEST_TOKEN } from './support/fixtures.ts';
+import { TEST_TOKEN } from './support/client.ts';
 import { type Reply, route, startTestServer, type TestServer } from './support/http-server.ts';
 
 describe('partners client (errors arrive with HTTP 200, branch on status)', () => {

@@ -1,8 +1,8 @@
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuthError, backoffDelay, DEFAULT_RETRY, NotFoundError, parseRetryAfter, RateLimitedError, ServerError } from '../src/index.ts';
 import { nextDelay, resolveRetryOptions } from '../src/retry-policy.ts';
 import { fakeClock, testClient } from './support/client.ts';
-import { fixtureText } from './support/fixtures.ts';
 import { type Reply, startTestServer, type TestServer } from './support/http-server.ts';
 
 const ok = (): Reply => ({ status: 200, body: fixtureText('orders.single.json') });

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { fixtureNames, fixtureText } from '@qtp/testing/fixtures';
 import { describe, expect, it } from 'vitest';
 import {
   barcodeListSchema,
@@ -24,7 +24,6 @@ import {
   timestamp,
   utmSchema,
 } from '../src/index.ts';
-import { FIXTURES, fixtureText } from './support/fixtures.ts';
 
 const load = (name: string): unknown => parseApiJson(fixtureText(name));
 type Rows = { data: unknown[] };
@@ -325,7 +324,7 @@ describe('other record types', () => {
       'shows.seats.flat.json',
       'shows.seats.seated.json',
     ]);
-    const present = readdirSync(FIXTURES).filter((f) => f.endsWith('.json'));
+    const present = fixtureNames().filter((f) => f.endsWith('.json'));
     expect(present.filter((f) => !covered.has(f))).toEqual([]);
   });
 });

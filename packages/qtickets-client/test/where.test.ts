@@ -1,7 +1,7 @@
+import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQuery, formatApiTimestamp, matchesWhere, parseApiJson, timestampToEpochMs, verifyFilter, type WhereCondition } from '../src/index.ts';
 import { testClient } from './support/client.ts';
-import { fixtureText } from './support/fixtures.ts';
 import { startTestServer, type TestServer } from './support/http-server.ts';
 import { captureLogger } from './support/log-capture.ts';
 

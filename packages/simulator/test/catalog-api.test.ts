@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { fixtureJson } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.ts';
 import { api, type Paged, TS, walk } from './http-helpers.ts';
 
-const FIXTURES = '/work/shared/qtickets-api/fixtures';
-const fixture = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
 type Row = Record<string, unknown>;
+/** The first record of a list fixture (`{data: [...]}`). */
+const firstOf = (name: string): Row => fixtureJson<{ data: Row[] }>(name).data[0]!;
 
 describe('events, clients, discounts, promo codes, colour themes, seats, barcodes', () => {
   let sim: Simulator;
@@ -40,11 +40,11 @@ describe('events, clients, discounts, promo codes, colour themes, seats, barcode
 
   it('record shapes follow the fixtures (keys and order)', async () => {
     const ev = ((await api(sim, '/events')).json as Paged).data;
-    const fxEvent = fixture('events.single.json').data;
+    const fxEvent = fixtureJson<{ data: Row & { shows: Row[] } }>('events.single.json').data;
     for (const e of ev) {
       expect(Object.keys(e)).toEqual(Object.keys(fxEvent));
       for (const s of e.shows as Row[]) {
-        expect(Object.keys(s)).toEqual(Object.keys(fxEvent.shows[0]));
+        expect(Object.keys(s)).toEqual(Object.keys(fxEvent.shows[0]!));
         for (const k of ['sale_finish_date', 'open_date', 'start_date', 'finish_date', 'created_at', 'updated_at']) expect(s[k]).toMatch(TS);
         for (const p of s.prices as Row[]) expect(typeof p.color_theme).toBe('string');
         const zones = (s.scheme_properties as { zones: Record<string, Row> }).zones;
@@ -55,12 +55,12 @@ describe('events, clients, discounts, promo codes, colour themes, seats, barcode
     const single = (await api(sim, `/events/${ev[0]?.id}`)).json as { data: Row };
     expect(single.data).toEqual(ev[0]);
     const cl = ((await api(sim, '/clients')).json as Paged).data;
-    expect(Object.keys(cl[0] ?? {})).toEqual(Object.keys(fixture('clients.page1.json').data[0]));
+    expect(Object.keys(cl[0] ?? {})).toEqual(Object.keys(firstOf('clients.page1.json')));
     expect(((await api(sim, `/clients/${cl[0]?.id}`)).json as { data: Row }).data).toEqual(cl[0]);
     const ds = ((await api(sim, '/discounts')).json as Paged).data;
-    for (const d of ds) expect(Object.keys(d)).toEqual(Object.keys(fixture('discounts.page1.json').data[0]));
+    for (const d of ds) expect(Object.keys(d)).toEqual(Object.keys(firstOf('discounts.page1.json')));
     const pc = ((await api(sim, '/promo-codes')).json as Paged).data;
-    for (const p of pc) expect(Object.keys(p)).toEqual(Object.keys(fixture('promo-codes.page1.json').data[0]));
+    for (const p of pc) expect(Object.keys(p)).toEqual(Object.keys(firstOf('promo-codes.page1.json')));
     const themes = (await api(sim, '/color-themes')).json as { data: Row[] };
     expect(Object.keys(themes)).toEqual(['data']);
     expect(Object.keys(themes.data[0] ?? {})).toEqual(['id', 'color']);
@@ -99,7 +99,7 @@ describe('events, clients, discounts, promo codes, colour themes, seats, barcode
         }
       }
       const flat = (await api(sim, `/shows/${s.id}/seats`, { query: { flat: true } })).json as { data: Record<string, Row> };
-      const fx = fixture('shows.seats.flat.json').data['full_PARTERRE-5;11'];
+      const fx = fixtureJson<{ data: Record<string, Row> }>('shows.seats.flat.json').data['full_PARTERRE-5;11']!;
       for (const [k, v] of Object.entries(flat.data)) {
         expect(k).toBe(`full_${v.root_id}`);
         expect(Object.keys(v)).toEqual(Object.keys(fx));
@@ -119,7 +119,7 @@ describe('events, clients, discounts, promo codes, colour themes, seats, barcode
     expect(Array.isArray(list)).toBe(true);
     const expected = live.filter((b) => b.show_id === showId).map((b) => b.barcode);
     expect(list.map((x) => x.barcode).sort()).toEqual([...expected].sort());
-    expect(Object.keys(list[0] ?? {})).toEqual(Object.keys(fixture('shows.barcodes.list.json')[0]));
+    expect(Object.keys(list[0] ?? {})).toEqual(Object.keys(fixtureJson<Row[]>('shows.barcodes.list.json')[0]!));
     const withNames = (await api(sim, `/shows/${showId}/barcodes`, { body: { select: ['barcode', 'client_name'] } })).json as Row[];
     expect(Object.keys(withNames[0] ?? {})).toEqual(['barcode', 'client_name']);
     const basket = live.find((b) => b.show_id === showId) as Row;

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { fixtureJson, fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.ts';
 import { phpJson } from '../src/php-json.ts';
 import { api, call } from './http-helpers.ts';
 
-const FIXTURES = '/work/shared/qtickets-api/fixtures';
-const fixture = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
+const fixture = (name: string) => fixtureJson<Record<string, unknown>>(name);
 
 describe('errors, headers and wire format (contract §8, Q18–Q21)', () => {
   let sim: Simulator;
@@ -80,7 +79,7 @@ describe('errors, headers and wire format (contract §8, Q18–Q21)', () => {
   });
 
   it('escapes like PHP: \\uXXXX for non-ASCII and \\/ for slashes, byte-identical to the raw fixture', async () => {
-    const raw = readFileSync(`${FIXTURES}/orders.single.raw-escaped.json`, 'utf8').trim();
+    const raw = fixtureText('orders.single.raw-escaped.json').trim();
     expect(phpJson(JSON.parse(raw))).toBe(raw);
     const res = await api(sim, '/orders');
     expect(/[^\x20-\x7e]/.test(res.text)).toBe(false);

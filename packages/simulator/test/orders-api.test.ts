@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { fixtureJson } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/index.ts';
 import { api, kop, type Paged, TS, walk } from './http-helpers.ts';
 
-const FIXTURES = '/work/shared/qtickets-api/fixtures';
-const fixture = (name: string) => JSON.parse(readFileSync(`${FIXTURES}/${name}`, 'utf8'));
+type FixtureOrder = Record<string, unknown> & { baskets: Array<Record<string, unknown>>; client: Record<string, unknown> };
 
 describe('GET /orders', () => {
   let sim: Simulator;
@@ -39,13 +38,13 @@ describe('GET /orders', () => {
   });
 
   it('serves records with the fixture keys in the fixture order, wire types per contract §7.1/§7.2', async () => {
-    const fx = fixture('orders.page1.json').data[0];
+    const fx = fixtureJson<{ data: FixtureOrder[] }>('orders.page1.json').data[0]!;
     const body = (await api(sim, '/orders', { query: { page: 3 } })).json as Paged;
     for (const o of body.data) {
       expect(Object.keys(o)).toEqual(Object.keys(fx));
       const baskets = o.baskets as Record<string, unknown>[];
       expect(baskets.length).toBeGreaterThan(0);
-      for (const b of baskets) expect(Object.keys(b)).toEqual(Object.keys(fx.baskets[0]));
+      for (const b of baskets) expect(Object.keys(b)).toEqual(Object.keys(fx.baskets[0]!));
       expect(Object.keys(o.client as object)).toEqual(Object.keys(fx.client));
       expect(o.integrations).toEqual([]);
       expect(typeof o.payed).toBe('boolean');

@@ -1,6 +1,8 @@
 import { createQTicketsClient, type QTicketsClient, type QTicketsClientOptions } from '../../src/index.ts';
-import { TEST_TOKEN } from './fixtures.ts';
 import type { TestServer } from './http-server.ts';
+
+/** A synthetic token long enough to be fingerprinted; distinctive so any leak is easy to spot. */
+export const TEST_TOKEN = 'qtk_TEST_9f8e7d6c5b4a39281706f5e4d3c2b1a0_SECRET';
 
 /** A virtual clock: `sleep` records the delay and advances `now` instead of waiting. */
 export function fakeClock(start = 1_700_000_000_000): { now: () => number; sleep: (ms: number) => Promise<void>; sleeps: number[] } {

@@ -44,7 +44,16 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);
-      Promise.resolve(current(recorded, requests.length - 1))
+      // `new Promise` also turns a handler's synchronous throw into a 599 reply (thrown in this listener, it left the request hanging).
+      new Promise<Reply>((resolve) => resolve(current(recorded, requests.length - 1)))
+        .catch((error: unknown): Reply => {
+          // A throwing handler is a broken test (e.g. a missing fixture): besides the 599, report it as an uncaught
+          // error, so the run fails naming the cause even when the client retries or wraps the 599.
+          setImmediate(() => {
+            throw error;
+          });
+          return { status: 599, headers: { 'content-type': 'text/plain' }, body: `test server handler failed: ${String(error)}` };
+        })
         .then(async (reply) => {
           if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
           if (reply.destroy) {
