@@ -10,7 +10,7 @@ export type DiscoverDeps = { api: QTicketsApi; verifyFilter: FilterVerifier; tra
 /** Asks the stream's sync strategy which pages this run reads, registers them with the run, then enqueues them. */
 export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log: Logger): Promise<JobOutcome> {
   const stream = streamByName(p.stream);
-  const { units, paging } = await stream.sync.discover({
+  const { units, paging, cursor } = await stream.sync.discover({
     api: deps.api,
     verifyFilter: deps.verifyFilter,
     readPage: (params) => readPage(deps.api, stream.source, params),
@@ -25,7 +25,7 @@ export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log
       : { kind: 'page', runId: p.runId, stream: p.stream, ...u },
   );
   // Register the units before enqueuing them, so the run can never look complete before it is.
-  await deps.tracker.plan(p.runId, payloads.map(unitSource), paging);
+  await deps.tracker.plan(p.runId, payloads.map(unitSource), paging, cursor);
   await enqueueMany(deps.fetchQueue, fetchJob, payloads, stream.priority ? { priority: stream.priority } : {});
   log.info({ ...paging, pages: payloads.length, mode: p.mode }, 'run planned');
   return { status: 'ok', detail: { pages: payloads.length, total: paging.total } };

@@ -33,6 +33,8 @@ export type RunInfo = {
   maxUpdatedAtMs: number;
   filterIgnored: number;
   finalized: boolean;
+  /** The stream cursor this run stores once complete (null: leave it). */
+  cursor: string | null;
 };
 
 const RUN_TTL_S = 7 * 24 * 3600;
@@ -112,10 +114,10 @@ export class RunTracker {
   }
 
   /** Registers the pages discovery fanned out (before they are enqueued, so completion can never be seen early). */
-  async plan(runId: string, sources: string[], paging: { total: number; perPage: number }): Promise<void> {
+  async plan(runId: string, sources: string[], paging: { total: number; perPage: number }, cursor?: string): Promise<void> {
     const m = this.#redis.multi();
     if (sources.length > 0) m.sadd(this.#key(runId, ':pages'), ...sources);
-    m.hset(this.#key(runId), { planned: 1, total: paging.total, perPage: paging.perPage });
+    m.hset(this.#key(runId), { planned: 1, total: paging.total, perPage: paging.perPage, ...(cursor !== undefined ? { cursor } : {}) });
     m.expire(this.#key(runId, ':pages'), RUN_TTL_S);
     await m.exec();
   }
@@ -211,6 +213,7 @@ export class RunTracker {
       maxUpdatedAtMs: n('maxUpdatedAtMs'),
       filterIgnored: n('filterIgnored'),
       finalized: h.finalized === '1',
+      cursor: h.cursor ?? null,
     };
   }
 }

@@ -94,7 +94,8 @@ export type SyncStrategy = {
   modes: readonly RunMode[];
   /** Discovery parameters from the durable state; null when there is nothing to read this time (an empty run). */
   prepare(ctx: PrepareContext): Promise<Record<string, unknown> | null>;
-  discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number } }>;
+  /** Fetcher: the pages or items this run reads, and the stream cursor to store once the run is complete. */
+  discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number }; cursor?: string }>;
   /** Extra work after a complete run, before the state moves (a full refresh marks rows that vanished upstream). */
   complete?(ctx: CompleteContext): Promise<void>;
   /** The stream's state after a complete run (not called for backfills, which never move it). */

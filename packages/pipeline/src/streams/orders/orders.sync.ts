@@ -5,7 +5,7 @@ import { toApiTimestamp } from '../../common/moscow-time.ts';
 import type { DiscoverContext, PlannedPage, PrepareContext, SyncStrategy } from '../stream.ts';
 import { searchWindowPages, windowWhere } from './backfill-plan.ts';
 import { firstOrderCreatedSince, ordersBelow } from './orders-position.repository.ts';
-import { lastPageOf, planPages } from './page-plan.ts';
+import { lastPageOf, planPages, rewalkSlice } from './page-plan.ts';
 
 /** What the scheduler hands the fetcher's discovery, from the stream's durable state. */
 const ordersParams = z.object({
@@ -16,10 +16,34 @@ const ordersParams = z.object({
   changedSince: z.string().nullable(),
   /** Where the fallback tail walk for changed orders starts (list position of the first order in the look-back). */
   changedFallbackPosition: z.number().int().nonnegative(),
+  /** Rolling re-walk slice, used only when the server ignores the changed-orders filter. */
+  rewalkFrom: z.number().int().positive().default(1),
+  /** Share of the whole list to re-read this run (time since the last run / ORDERS_REWALK_PERIOD), and its cap. */
+  rewalkShare: z.number().min(0).max(1).default(0),
+  rewalkMaxPages: z.number().int().nonnegative().default(0),
 });
 type OrdersParams = z.output<typeof ordersParams>;
 
-const settings = z.object({ LOOKBACK_ORDERS: z.number() });
+const settings = z.object({ LOOKBACK_ORDERS: z.number(), ORDERS_REWALK_PERIOD: z.number(), ORDERS_REWALK_MAX_PAGES: z.number() });
+
+/** The stream cursor of orders: where the next rolling re-walk slice starts. */
+const cursorSchema = z.object({ rewalkPage: z.number().int().positive() });
+export const readCursor = (cursor: string): { rewalkPage: number } => {
+  try {
+    return cursorSchema.parse(JSON.parse(cursor));
+  } catch {
+    return { rewalkPage: 1 };
+  }
+};
+
+/**
+ * Pages of the rolling re-walk this run: the share of the whole list that the time since the last run represents in
+ * ORDERS_REWALK_PERIOD (so the whole history is re-read once per period whatever the schedule), at most the budget.
+ */
+export function rewalkPages(lastPage: number, share: number, maxPages: number): number {
+  if (share <= 0 || lastPage <= 0) return 0;
+  return Math.min(maxPages, lastPage, Math.max(1, Math.ceil(lastPage * Math.min(1, share))));
+}
 
 async function prepare(ctx: PrepareContext): Promise<OrdersParams> {
   const { state } = ctx;
@@ -30,7 +54,18 @@ async function prepare(ctx: PrepareContext): Promise<OrdersParams> {
     const firstId = await firstOrderCreatedSince(ctx.clickhouse, changedSince);
     if (firstId !== null) changedFallbackPosition = await ordersBelow(ctx.clickhouse, firstId);
   }
-  return { highWaterId: state.highWaterId, highWaterPosition: state.pagingTotal, changedSince, changedFallbackPosition };
+  const cfg = settings.parse(ctx.config);
+  const sinceLast = state.lastSuccessAt ? ctx.now.getTime() - Date.parse(state.lastSuccessAt) : cfg.ORDERS_REWALK_PERIOD;
+  const share = cfg.ORDERS_REWALK_PERIOD > 0 ? Math.min(1, Math.max(0, sinceLast) / cfg.ORDERS_REWALK_PERIOD) : 0;
+  return {
+    highWaterId: state.highWaterId,
+    highWaterPosition: state.pagingTotal,
+    changedSince,
+    changedFallbackPosition,
+    rewalkFrom: readCursor(state.cursor).rewalkPage,
+    rewalkShare: ctx.mode === 'incremental' ? share : 0,
+    rewalkMaxPages: cfg.ORDERS_REWALK_MAX_PAGES,
+  };
 }
 
 /**
@@ -47,7 +82,7 @@ async function probeFilter(ctx: DiscoverContext, where: Condition[], log: Logger
   return { where, total: page.paging.total };
 }
 
-async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; paging: { total: number; perPage: number } }> {
+async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; paging: { total: number; perPage: number }; cursor?: string }> {
   const p = ordersParams.parse(ctx.params);
   const first = await ctx.readPage({ page: 1 });
   const paging = { total: first.paging.total, perPage: first.paging.perPage };
@@ -56,7 +91,10 @@ async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; p
   const newFiltered = incremental ? await probeFilter(ctx, [{ column: 'id', operator: '>', value: p.highWaterId }], ctx.log) : null;
   const changedFiltered =
     incremental && p.changedSince ? await probeFilter(ctx, [{ column: 'updated_at', operator: '>=', value: toApiTimestamp(p.changedSince) }], ctx.log) : null;
+  const slice = rewalkPages(lastPageOf(paging.total, paging.perPage), p.rewalkShare, p.rewalkMaxPages);
+  const rewalk = incremental && p.changedSince && !changedFiltered && slice > 0 ? { from: p.rewalkFrom, pages: slice } : undefined;
   const pages = planPages({
+    ...(rewalk ? { rewalk } : {}),
     mode: ctx.mode === 'incremental' ? 'incremental' : 'reconcile',
     ...paging,
     highWaterId: p.highWaterId,
@@ -66,8 +104,10 @@ async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; p
     changedFiltered,
     changedFallbackPosition: p.changedFallbackPosition,
   });
-  ctx.log.info({ newFiltered: !!newFiltered, changedFiltered: !!changedFiltered }, 'filters probed');
-  return { units: pages, paging };
+  ctx.log.info({ newFiltered: !!newFiltered, changedFiltered: !!changedFiltered, rewalk }, 'filters probed');
+  if (!rewalk) return { units: pages, paging };
+  const next = rewalkSlice(rewalk.from, rewalk.pages, lastPageOf(paging.total, paging.perPage)).next;
+  return { units: pages, paging, cursor: JSON.stringify({ rewalkPage: next }) };
 }
 
 /** Backfill: the window filter when the server honours it, else a binary search of the id-ascending list. */
@@ -101,6 +141,7 @@ export const ordersSync: SyncStrategy = {
       highWaterId: Math.max(prev.highWaterId, run.maxId),
       pagingTotal: advancedHw ? run.total : prev.pagingTotal,
       watermark: run.maxUpdatedAtMs > prevWatermarkMs ? new Date(run.maxUpdatedAtMs).toISOString() : prev.watermark,
+      cursor: run.cursor ?? prev.cursor,
       lastRunId: run.runId,
       lastSuccessAt: now.toISOString(),
     };

@@ -23,7 +23,21 @@ export type PlanInput = {
   changedSince: string | null;
   changedFiltered: { where: Condition[]; total: number } | null;
   changedFallbackPosition: number;
+  /**
+   * Rolling re-walk (only when the changed-orders filter is ignored): this many older pages from `from` on, wrapping
+   * after the last page, so late changes to orders of any age are re-read within ORDERS_REWALK_PERIOD.
+   */
+  rewalk?: { from: number; pages: number };
 };
+
+/** The pages of a rolling re-walk slice and the page the next slice starts at. */
+export function rewalkSlice(from: number, pages: number, last: number): { pages: number[]; next: number } {
+  const start = from >= 1 && from <= last ? from : 1;
+  const n = Math.min(Math.max(0, pages), last);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(((start - 1 + i) % last) + 1);
+  return { pages: out, next: ((start - 1 + n) % last) + 1 };
+}
 
 const ORDER_BY: OrderBy = { id: 'asc' };
 
@@ -37,7 +51,9 @@ export function planPages(p: PlanInput): PlannedPage[] {
   const last = lastPageOf(p.total, p.perPage);
   const list = new Set<number>();
   const out: PlannedPage[] = [];
+  let tailStart = last + 1;
   const tail = (from: number) => {
+    tailStart = Math.min(tailStart, from);
     for (let page = from; page <= last; page++) list.add(page);
   };
   if (p.mode === 'reconcile' || p.highWaterId === 0) {
@@ -56,13 +72,13 @@ export function planPages(p: PlanInput): PlannedPage[] {
         }
       } else {
         tail(pageOfPosition(p.changedFallbackPosition, p.perPage));
+        if (p.rewalk) for (const page of rewalkSlice(p.rewalk.from, p.rewalk.pages, last).pages) list.add(page);
       }
     }
   }
-  const firstList = Math.min(...list);
   for (const page of [...list].sort((a, b) => a - b)) {
     out.push(
-      page === firstList && p.mode === 'incremental' && p.highWaterId > 0 ? { query: 'list', page, stopBelowId: p.highWaterId } : { query: 'list', page },
+      page === tailStart && p.mode === 'incremental' && p.highWaterId > 0 ? { query: 'list', page, stopBelowId: p.highWaterId } : { query: 'list', page },
     );
   }
   return out;
