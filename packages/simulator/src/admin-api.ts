@@ -1,9 +1,12 @@
 import { z } from 'zod';
 import { plainJson, type Reply } from './http-response.ts';
 import type { SimRequest } from './http-server.ts';
-import type { Faults, GroundTruth } from './types.ts';
+import type { BarcodeCheckin, Faults, GroundTruth } from './types.ts';
 
-/** Test/demo controls outside the API paths: /__sim/truth, /__sim/advance, /__sim/faults, /__sim/now. No faults, no auth. */
+/**
+ * Test/demo controls outside the API paths, no faults, no auth: GET truth, GET now, POST advance, GET|POST faults,
+ * GET checkins/<show id>.
+ */
 
 export type AdminControls = {
   truth(): GroundTruth;
@@ -11,6 +14,7 @@ export type AdminControls = {
   now(): string;
   faults(): Faults;
   setFaults(f: Partial<Faults>): void;
+  barcodeCheckins(showId: number): BarcodeCheckin[];
 };
 
 const advanceBody = z.object({ ms: z.number().finite().nonnegative() });
@@ -24,12 +28,16 @@ const faultsBody = z
     malformedRate: z.number().min(0).max(1),
     ignoreWhere: z.boolean(),
     resetRate: z.number().min(0).max(1),
+    ignoreFlat: z.boolean(),
+    partnerStringIdRate: z.number().min(0).max(1),
   })
   .partial()
   .strict();
 
 export function handleAdmin(c: AdminControls, req: SimRequest, rest: string): Reply {
   const key = `${req.method} ${rest}`;
+  const checkins = /^GET checkins\/(\d+)$/.exec(key);
+  if (checkins) return plainJson(200, c.barcodeCheckins(Number(checkins[1])));
   switch (key) {
     case 'GET truth':
       return plainJson(200, c.truth());

@@ -32,6 +32,8 @@ faults:
   --malformed-rate <0..1> share of orders served malformed
   --ignore-where          ignore where/orderBy
   --reset-rate <0..1>     share of requests whose connection is dropped
+  --ignore-flat           GET /shows/{id}/seats ignores flat (hierarchical shape only)
+  --partner-string-id-rate <0..1>  share of partner tickets whose id is a string
   -h, --help
 `;
 
@@ -68,6 +70,8 @@ function parse(): { options: StartOptions; speed: number } {
         'malformed-rate': { type: 'string' },
         'ignore-where': { type: 'boolean' },
         'reset-rate': { type: 'string' },
+        'ignore-flat': { type: 'boolean' },
+        'partner-string-id-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -96,7 +100,9 @@ function parse(): { options: StartOptions; speed: number } {
   setIf('latencyMs', num('latency-ms', { min: 0 }));
   setIf('malformedRate', num('malformed-rate', { min: 0, max: 1 }));
   setIf('resetRate', num('reset-rate', { min: 0, max: 1 }));
+  setIf('partnerStringIdRate', num('partner-string-id-rate', { min: 0, max: 1 }));
   if (values['ignore-where']) faults.ignoreWhere = true;
+  if (values['ignore-flat']) faults.ignoreFlat = true;
   const every = num('rate-limit-every', { int: true, min: 0 });
   const burst = num('rate-limit-burst', { int: true, min: 0 });
   if ((every === undefined) !== (burst === undefined)) fail('--rate-limit-every and --rate-limit-burst go together');

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { handleAdmin } from './admin-api.ts';
+import { type AdminControls, handleAdmin } from './admin-api.ts';
 import { FaultInjector } from './faults.ts';
+import { barcodeCheckins } from './ground-truth.streams.ts';
 import { computeTruth } from './ground-truth.ts';
 import { htmlNotFound, tooManyRequests, unknownError } from './http-response.ts';
 import { listen, type Outcome, RequestLog, type SimRequest } from './http-server.ts';
@@ -11,7 +12,7 @@ import { personValues } from './people.model.ts';
 import { handleRest } from './rest-api.ts';
 import { SimContext } from './sim-context.ts';
 import { formatTs, parseTs } from './time.ts';
-import type { Faults, GroundTruth, Simulator, StartOptions } from './types.ts';
+import type { GroundTruth, Simulator, StartOptions } from './types.ts';
 import { World } from './world.model.ts';
 
 export const DEFAULTS = {
@@ -57,20 +58,21 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const faults = new FaultInjector(world.seed, options.faults);
   const ctx = new SimContext(world, faults, options.token ?? DEFAULTS.token, options.partnersToken ?? DEFAULTS.partnersToken);
   const log = new RequestLog();
-  const truth = (): GroundTruth => computeTruth(world, (o) => ctx.isMalformed(o));
+  const truth = (): GroundTruth => computeTruth(world, (o) => ctx.isMalformed(o), faults.get().malformedRate > 0);
   const now = (): string => formatTs(world.t);
-  const controls = {
+
+  const advance = (ms: number): void => world.advance(ms);
+
+  const controls: AdminControls = {
     truth,
     now,
-    advance: (ms: number) => world.advance(ms),
+    advance,
     faults: () => faults.get(),
-    setFaults: (f: Partial<Faults>) => faults.set(f),
+    setFaults: (f) => faults.set(f),
+    barcodeCheckins: (showId) => barcodeCheckins(world, showId),
   };
 
-  const handle = (req: SimRequest): Outcome => {
-    if (req.path.startsWith('/__sim/')) return { reply: handleAdmin(controls, req, req.path.slice('/__sim/'.length)) };
-    const api = apiRoute(req.path);
-    if (!api) return { reply: htmlNotFound() };
+  const serveApi = (req: SimRequest, api: { kind: 'rest' | 'partners'; rest: string }): Outcome => {
     const delayMs = faults.get().latencyMs;
     const d = faults.decide();
     if (d.kind === 'reset') return { reset: true, delayMs };
@@ -78,6 +80,11 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     if (d.kind === '503') return { reply: unknownError(d.variant), delayMs };
     const reply = api.kind === 'rest' ? handleRest(ctx, req, api.rest) : handlePartners(ctx, req, api.rest);
     return { reply, delayMs };
+  };
+  const handle = (req: SimRequest): Outcome => {
+    if (req.path.startsWith('/__sim/')) return { reply: handleAdmin(controls, req, req.path.slice('/__sim/'.length)) };
+    const api = apiRoute(req.path);
+    return api ? serveApi(req, api) : { reply: htmlNotFound() };
   };
 
   const { server, url } = await listen(handle, log, options.port ?? 0, options.host ?? DEFAULTS.host, options.gzip ?? true);
@@ -88,7 +95,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     token: ctx.token,
     partnersToken: ctx.partnersToken,
     now,
-    advance: controls.advance,
+    advance,
     setFaults: controls.setFaults,
     faults: controls.faults,
     truth,
@@ -100,6 +107,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         .map((o) => o.id),
     piiValues: () => piiValues(world.orders.slice(0, world.visibleCount()), world.seed),
     requestLog: () => log.list(),
+    barcodeCheckins: controls.barcodeCheckins,
     close: () => closeServer(server),
   };
 }

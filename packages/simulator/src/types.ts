@@ -35,11 +35,62 @@ export type Faults = {
   ignoreWhere: boolean;
   /** 0..1 share of requests whose socket is destroyed without a response. */
   resetRate: number;
+  /** GET /shows/{id}/seats ignores `flat` and always answers the hierarchical (OBS) shape. */
+  ignoreFlat: boolean;
+  /** 0..1 share of partner tickets (by id hash) whose `id` is served as a string (§7.10 types it int|str). */
+  partnerStringIdRate: number;
 };
 
 export type DayTruth = { date: string; tickets_sold: number; revenue: string; refunds_count: number; refunds_amount: string; net_revenue: string };
 export type ShowTruth = { show_id: number; event_id: number; capacity: number; sold: number; reserved: number; free: number };
-export type GroundTruth = { now: string; orders_total: number; days: DayTruth[]; shows: ShowTruth[] };
+/** Seat inventory of one zone of one show, as GET /shows/{id}/seats with flat: true reports it at the clock. */
+export type InventoryTruth = {
+  show_id: number;
+  event_id: number;
+  /** The zone key: `zone_id` of the hierarchical shape, `zone_root_id` of the flat one. */
+  zone_id: string;
+  zone_name: string;
+  /** Σ max_quantity: seats, or the admission zone's max_quantity. */
+  capacity: number;
+  /** Σ payed_quantity: tickets of paid orders, not cancelled or refunded. */
+  sold: number;
+  /** Σ (ordered_quantity − payed_quantity): tickets of unpaid orders still reserved. */
+  held: number;
+  /** Σ free_quantity = capacity − sold − held (quota-held seats count as free, like the API). */
+  free: number;
+};
+/** Check-ins of one show: what GET /shows/{id}/barcodes lists, and how many of those are scanned. */
+export type CheckinTruth = { show_id: number; event_id: number; valid_barcodes: number; checked_in: number };
+/** One currently valid barcode and its scan time (sim.barcodeCheckins). */
+export type BarcodeCheckin = { barcode: string; basket_id: number; order_id: number; checked_at: string | null };
+/** Ids of one catalogue stream at the clock, ascending. */
+export type CatalogueStreamTruth = {
+  /** Ids the list endpoint returns now (soft-deleted ones included). */
+  listed: number[];
+  /** Listed ids whose deleted_at is set (a subset of `listed`; always empty for colour themes, which have no deleted_at). */
+  deleted: number[];
+  /** Ids that were listed before and are gone now (removed outright). */
+  vanished: number[];
+};
+export type CatalogueTruth = {
+  discounts: CatalogueStreamTruth;
+  promo_codes: CatalogueStreamTruth;
+  color_themes: CatalogueStreamTruth;
+  /** Clients are never deleted: the list grows with new buyers (ids ascending). */
+  clients: { listed_count: number; first_id: number | null; last_id: number | null };
+};
+/** A partner-issued ticket as tickets/find returns it (id normalised to a number, price an exact decimal). */
+export type PartnerTicketTruth = { id: number; event_id: number; show_id: number; paid: 0 | 1; price: string; deleted: 0 | 1 };
+export type GroundTruth = {
+  now: string;
+  orders_total: number;
+  days: DayTruth[];
+  shows: ShowTruth[];
+  inventory: InventoryTruth[];
+  checkins: CheckinTruth[];
+  catalogue: CatalogueTruth;
+  partner_tickets: PartnerTicketTruth[];
+};
 
 export type RequestLogEntry = { method: string; path: string; status: number; body?: unknown; query?: Record<string, string> };
 
@@ -58,6 +109,8 @@ export type Simulator = {
   malformedOrderIds(): number[];
   piiValues(): string[];
   requestLog(): RequestLogEntry[];
+  /** The currently valid barcodes of a show with their scan times ([] for a show that does not exist at the clock). */
+  barcodeCheckins(showId: number): BarcodeCheckin[];
   close(): Promise<void>;
 };
 
