@@ -15,6 +15,8 @@ export const DEFAULT_FAULTS: Faults = {
   resetRate: 0,
   ignoreFlat: false,
   partnerStringIdRate: 0,
+  webhookBadSignatureRate: 0,
+  webhookDuplicateRate: 0,
 };
 
 export type FaultDecision = { kind: 'none' } | { kind: 'reset' } | { kind: '429'; retryAfterSeconds: number | null } | { kind: '503'; variant: 0 | 1 };
@@ -63,6 +65,8 @@ export function validateFaults(f: Faults): Faults {
   rate('malformedRate', f.malformedRate);
   rate('resetRate', f.resetRate);
   rate('partnerStringIdRate', f.partnerStringIdRate);
+  rate('webhookBadSignatureRate', f.webhookBadSignatureRate);
+  rate('webhookDuplicateRate', f.webhookDuplicateRate);
   if (typeof f.ignoreFlat !== 'boolean') throw new RangeError('ignoreFlat must be a boolean');
   if (typeof f.latencyMs !== 'number' || !(f.latencyMs >= 0)) throw new RangeError(`latencyMs must be >= 0, got ${f.latencyMs}`);
   if (typeof f.ignoreWhere !== 'boolean') throw new RangeError('ignoreWhere must be a boolean');

@@ -10,9 +10,13 @@ export type {
   GroundTruth,
   InventoryTruth,
   PartnerTicketTruth,
+  RequestCounts,
   RequestLogEntry,
   ShowTruth,
   Simulator,
   SimulatorOptions,
   StartOptions,
+  WebhookConfig,
+  WebhookEventType,
+  WebhookLogEntry,
 } from './types.ts';
