@@ -1,4 +1,5 @@
-import { COLOR_THEMES, KIND_TYPE_ID, SITES } from './catalog.data.ts';
+import type { ColorTheme } from './catalog.churn.ts';
+import { KIND_TYPE_ID, SITES } from './catalog.data.ts';
 import type { Catalog, Discount, Event, Price, PromoCode, Show } from './catalog.model.ts';
 import { kopToNumber } from './money.ts';
 import { hash32, hexFrom } from './random.ts';
@@ -150,4 +151,4 @@ export function promoCodeRecord(p: PromoCode): Record<string, unknown> {
   };
 }
 
-export const colorThemeRecords = (): Record<string, unknown>[] => COLOR_THEMES.map((c) => ({ id: c.id, color: c.color }));
+export const colorThemeRecord = (c: ColorTheme): Record<string, unknown> => ({ id: c.id, color: c.color });

@@ -6,7 +6,18 @@ import type { Faults } from './types.ts';
  * off never changes the generated data. Order of checks per request: latency, connection reset, rate limit, 503.
  */
 
-export const DEFAULT_FAULTS: Faults = { error503Rate: 0, rateLimit: null, latencyMs: 0, malformedRate: 0, ignoreWhere: false, resetRate: 0 };
+export const DEFAULT_FAULTS: Faults = {
+  error503Rate: 0,
+  rateLimit: null,
+  latencyMs: 0,
+  malformedRate: 0,
+  ignoreWhere: false,
+  resetRate: 0,
+  ignoreFlat: false,
+  partnerStringIdRate: 0,
+  webhookBadSignatureRate: 0,
+  webhookDuplicateRate: 0,
+};
 
 export type FaultDecision = { kind: 'none' } | { kind: 'reset' } | { kind: '429'; retryAfterSeconds: number | null } | { kind: '503'; variant: 0 | 1 };
 
@@ -53,6 +64,10 @@ export function validateFaults(f: Faults): Faults {
   rate('error503Rate', f.error503Rate);
   rate('malformedRate', f.malformedRate);
   rate('resetRate', f.resetRate);
+  rate('partnerStringIdRate', f.partnerStringIdRate);
+  rate('webhookBadSignatureRate', f.webhookBadSignatureRate);
+  rate('webhookDuplicateRate', f.webhookDuplicateRate);
+  if (typeof f.ignoreFlat !== 'boolean') throw new RangeError('ignoreFlat must be a boolean');
   if (typeof f.latencyMs !== 'number' || !(f.latencyMs >= 0)) throw new RangeError(`latencyMs must be >= 0, got ${f.latencyMs}`);
   if (typeof f.ignoreWhere !== 'boolean') throw new RangeError('ignoreWhere must be a boolean');
   if (f.rateLimit !== null) {

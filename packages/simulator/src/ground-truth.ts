@@ -1,10 +1,11 @@
 import { showCapacity } from './catalog.model.ts';
+import { catalogueTruth, checkinTruth, inventoryTruth, partnerTicketsTruth } from './ground-truth.streams.ts';
 import { kopToString } from './money.ts';
 import { basketRefundedAt, isPaid } from './order-state.ts';
 import type { Order } from './orders.model.ts';
 import { occupancy } from './seats.view.ts';
 import { formatTs, moscowDate } from './time.ts';
-import type { DayTruth, GroundTruth, ShowTruth } from './types.ts';
+import type { DayTruth, GroundTruth, InventoryTruth, ShowTruth } from './types.ts';
 import type { World } from './world.model.ts';
 
 /**
@@ -18,8 +19,10 @@ import type { World } from './world.model.ts';
  * free = capacity − sold − reserved.
  * Orders served malformed (fault malformedRate) are EXCLUDED everywhere — a correct pipeline quarantines them —
  * and so is orders_total (= visible orders − malformed orders). Days with all zeros are omitted.
+ * inventory, checkins, catalogue and partner_tickets: see ground-truth.streams.ts.
+ * `anyMalformed` false (fault off) lets the per-show figures reuse the inventory's occupancy.
  */
-export function computeTruth(world: World, isMalformed: (o: Order) => boolean): GroundTruth {
+export function computeTruth(world: World, isMalformed: (o: Order) => boolean, anyMalformed = true): GroundTruth {
   const t = world.t;
   const days = new Map<string, { tickets: number; revenue: number; refunds: number; refunded: number }>();
   const day = (d: string) => {
@@ -63,8 +66,12 @@ export function computeTruth(world: World, isMalformed: (o: Order) => boolean): 
       net_revenue: kopToString(v.revenue - v.refunded),
     }));
   const include = (o: Order) => !isMalformed(o);
+  const everything = () => true;
+  const inventory: InventoryTruth[] = [];
   const shows: ShowTruth[] = world.listedShows().map((s) => {
-    const occ = occupancy(s, t, include);
+    const all = occupancy(s, t, everything);
+    inventory.push(...inventoryTruth(s, all));
+    const occ = anyMalformed ? occupancy(s, t, include) : all;
     let sold = 0;
     let reserved = 0;
     for (const st of occ.seats.values()) st === 'paid' ? sold++ : reserved++;
@@ -73,5 +80,14 @@ export function computeTruth(world: World, isMalformed: (o: Order) => boolean): 
     const capacity = showCapacity(s);
     return { show_id: s.id, event_id: s.eventId, capacity, sold, reserved, free: capacity - sold - reserved };
   });
-  return { now: formatTs(t), orders_total: ordersTotal, days: dayRows, shows };
+  return {
+    now: formatTs(t),
+    orders_total: ordersTotal,
+    days: dayRows,
+    shows,
+    inventory,
+    checkins: world.listedShows().map((s) => checkinTruth(s, t)),
+    catalogue: catalogueTruth(world),
+    partner_tickets: partnerTicketsTruth(world),
+  };
 }

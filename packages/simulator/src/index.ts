@@ -1,3 +1,22 @@
 export { DEFAULT_FAULTS } from './faults.ts';
 export { createWorld, DEFAULTS, startSimulator } from './simulator.ts';
-export type { DayTruth, Faults, GroundTruth, RequestLogEntry, ShowTruth, Simulator, SimulatorOptions, StartOptions } from './types.ts';
+export type {
+  BarcodeCheckin,
+  CatalogueStreamTruth,
+  CatalogueTruth,
+  CheckinTruth,
+  DayTruth,
+  Faults,
+  GroundTruth,
+  InventoryTruth,
+  PartnerTicketTruth,
+  RequestCounts,
+  RequestLogEntry,
+  ShowTruth,
+  Simulator,
+  SimulatorOptions,
+  StartOptions,
+  WebhookConfig,
+  WebhookEventType,
+  WebhookLogEntry,
+} from './types.ts';

@@ -5,10 +5,9 @@ import { priceKop, seatPriceId } from './catalog.model.ts';
 import { apiJson, htmlNotFound, type Reply } from './http-response.ts';
 import type { SimRequest } from './http-server.ts';
 import { kopToNumber } from './money.ts';
-import { basketDeletedAt, isPaid } from './order-state.ts';
-import type { Basket, Order } from './orders.model.ts';
+import type { Basket } from './orders.model.ts';
 import { holderOf, seatIdOf } from './orders.view.ts';
-import { hashUnit } from './random.ts';
+import { isPartnerOrder, partnerBasketsOfEvent, partnerIdIsString, partnerTicketDeleted, partnerTicketPaid } from './partners.model.ts';
 import { type Occupancy, occupancy, seatCoords } from './seats.view.ts';
 import type { SimContext } from './sim-context.ts';
 import { formatTs } from './time.ts';
@@ -17,13 +16,12 @@ import { formatTs } from './time.ts';
  * Partners API v1 (contract §6, DOC): GET or POST, parameters in the query string or the body, HTTP 200 always,
  * `status: "success"` or `{status: "error", code, message}`. Timestamps use the venue's local offset. Implemented:
  * events/lists, tickets/find, tickets/check; other documented methods answer UNKNOWN_ERROR, writes never mutate.
- * Tickets "issued by the partner" are the baskets of ~5% of orders (deterministic), with external ids
- * `ext-o-<order id>` / `ext-t-<basket id>`.
+ * Tickets "issued by the partner" are the baskets of ~5% of orders (deterministic, see partners.model.ts).
+ * tickets/find/{event_id}[/{show_id}] without a filter lists every partner ticket of that event (show) — the
+ * simulator's reading of an optional filter; without an event in the path the filter stays required.
  */
 
 const error = (code: string, message: string): Reply => apiJson(200, { status: 'error', code, message });
-
-export const isPartnerOrder = (seed: number, o: Order): boolean => hashUnit(seed, o.id, 50) < 0.05;
 
 export function handlePartners(ctx: SimContext, req: SimRequest, rest: string): Reply {
   const [group, method, a, b, ...more] = rest.split('/').filter((s) => s !== '');
@@ -132,11 +130,19 @@ const asList = (v: unknown): string[] => (v === undefined || v === null ? [] : A
 
 function ticketsFind(ctx: SimContext, params: Record<string, unknown>, eventId?: string, showId?: string): Reply {
   const filter = params.filter;
+  const w = ctx.world;
+  const t = w.t;
+  const noFilter = filter === undefined || filter === null || filter === '' || (typeof filter === 'object' && Object.keys(filter).length === 0);
+  if (noFilter && eventId !== undefined) {
+    const event = w.findEvent(Number(eventId));
+    if (!event) return error('EVENT_NOT_FOUND', `Event "${eventId}" not found`);
+    const baskets = partnerBasketsOfEvent(w, event, showId === undefined ? undefined : Number(showId));
+    return apiJson(200, { status: 'success', result: baskets.map((b) => partnerTicket(ctx, b, t)) });
+  }
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter) || Object.keys(filter).length === 0) {
     return error('VALIDATION_ERROR', 'filter is required');
   }
   const f = filter as Record<string, unknown>;
-  const w = ctx.world;
   const found = new Map<number, Basket>();
   const addBasket = (b: Basket | undefined) => {
     if (b && isPartnerOrder(ctx.seed, b.order)) found.set(b.id, b);
@@ -151,7 +157,6 @@ function ticketsFind(ctx: SimContext, params: Record<string, unknown>, eventId?:
     const o = /^ext-o-\d+$/.test(ext) ? w.findOrder(Number(ext.slice(6))) : undefined;
     for (const b of o?.baskets ?? []) addBasket(b);
   }
-  const t = w.t;
   const result = [...found.values()]
     .filter((b) => (eventId === undefined || b.order.event.id === Number(eventId)) && (showId === undefined || b.show.id === Number(showId)))
     .sort((x, y) => x.id - y.id)
@@ -163,11 +168,11 @@ function partnerTicket(ctx: SimContext, b: Basket, t: number): Record<string, un
   const o = b.order;
   const off = o.event.city.offsetHours;
   const zone = b.show.zones[b.zoneIdx] as Zone;
-  const paid = isPaid(o, t);
+  const paid = partnerTicketPaid(b, t);
   const holder = holderOf(ctx.seed, b);
-  const deleted = basketDeletedAt(b, t, true) !== null;
+  const deleted = partnerTicketDeleted(b, t);
   return {
-    id: b.id,
+    id: partnerIdIsString(ctx.seed, b.id, ctx.faults.get().partnerStringIdRate) ? String(b.id) : b.id,
     paid: paid ? 1 : 0,
     paid_at: paid ? formatTs(o.paidAt as number, off) : null,
     seat_id: seatIdOf(b),

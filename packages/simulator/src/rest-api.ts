@@ -1,5 +1,4 @@
 import { basketIdOfBarcode } from './barcodes.ts';
-import { colorThemeRecords } from './catalog.view.ts';
 import { apiJson, htmlNotFound, type Reply, resourceNotFound, unknownError, wrongAuthorization } from './http-response.ts';
 import type { SimRequest } from './http-server.ts';
 import { orderColumns } from './orders.columns.ts';
@@ -36,7 +35,7 @@ function route(segments: string[]): Route | null {
   if (a === 'promo-codes' && b !== undefined && c === undefined) return { read: (x) => singleStatic(x.statics().promoCodes, phpInt(b), 'PromoCode') };
   if (a === 'clients' && b === undefined) return { read: listClients };
   if (a === 'clients' && b !== undefined && c === undefined) return { read: (x) => singleClient(x, phpInt(b)) };
-  if (a === 'color-themes' && b === undefined) return { read: () => apiJson(200, { data: colorThemeRecords() }) };
+  if (a === 'color-themes' && b === undefined) return { read: (x) => apiJson(200, { data: x.statics().colorThemes }) };
   if (a === 'shows' && b !== undefined && c === 'seats' && d === undefined) return { read: (x, r) => seats(x, r, phpInt(b)) };
   if (a === 'shows' && b !== undefined && c === 'barcodes' && d === undefined) return { read: (x, r) => barcodes(x, r, phpInt(b)) };
   if (a === 'shows' && b !== undefined && c === 'barcode' && d !== undefined) return { read: (x) => barcode(x, phpInt(b), d) };
@@ -148,7 +147,7 @@ function seats(ctx: SimContext, req: SimRequest, showId: number): Reply {
   const show = ctx.world.findShow(showId);
   if (!show) return resourceNotFound('Show', showId);
   const p = listParams(req, ['flat']);
-  if (!truthy(p.flat)) return apiJson(200, hierarchicalSeats(show));
+  if (!truthy(p.flat) || ctx.faults.get().ignoreFlat) return apiJson(200, hierarchicalSeats(show));
   const t = ctx.world.t;
   return apiJson(
     200,

@@ -43,24 +43,55 @@ export function hierarchicalSeats(show: Show): Record<string, unknown> {
   return { data };
 }
 
-/** `flat: true` (DOC) shape: data.{full_<seat>} → full seat record with quantities. */
+/** Seat inventory of one zone as the flat seats list reports it (Σ over its seats). */
+export type ZoneInventory = { capacity: number; sold: number; held: number; free: number };
+
+/** max_quantity, payed_quantity and ordered_quantity (paid + unpaid) of one seat entry. */
+function seatCounts(z: Zone, zi: number, r: number, p: number, occ: Occupancy): { max: number; payed: number; ordered: number } {
+  if (z.admission) {
+    const payed = occ.admissionPaid[zi] ?? 0;
+    return { max: z.capacity, payed, ordered: payed + (occ.admissionPending[zi] ?? 0) };
+  }
+  const st = occ.seats.get(z.seatOffset + (r - 1) * z.places + (p - 1));
+  return { max: 1, payed: st === 'paid' ? 1 : 0, ordered: st ? 1 : 0 };
+}
+
+/**
+ * Per zone: capacity = Σ max_quantity, sold = Σ payed_quantity, held = Σ (ordered_quantity − payed_quantity),
+ * free = Σ free_quantity — exactly what `flatSeats` serves for the same occupancy.
+ */
+export function zoneInventory(show: Show, occ: Occupancy): ZoneInventory[] {
+  return show.zones.map((z, zi) => {
+    if (z.admission) {
+      const { max, payed, ordered } = seatCounts(z, zi, 1, 1, occ);
+      return { capacity: max, sold: payed, held: ordered - payed, free: max - ordered };
+    }
+    let sold = 0;
+    let held = 0;
+    for (let i = z.seatOffset; i < z.seatOffset + z.capacity; i++) {
+      const st = occ.seats.get(i);
+      if (st === 'paid') sold++;
+      else if (st) held++;
+    }
+    return { capacity: z.capacity, sold, held, free: z.capacity - sold - held };
+  });
+}
+
+/** The seat that scheme_properties gives a personal quota (`spread.users`), when the show has a seats block. */
+const QUOTA_USER = 50211;
+const isQuotaSeat = (show: Show, z: Zone, r: number, p: number): boolean => show.hasSeatsBlock && !z.admission && r === z.rows && p === 1;
+
+/**
+ * `flat: true` (DOC) shape: data.{full_<seat>} → full seat record with quantities. As in the fixture, a seat held by a
+ * personal quota is `available: false` but still counts in free_quantity.
+ */
 export function flatSeats(show: Show, occ: Occupancy): Record<string, unknown> {
   const data: Record<string, unknown> = {};
   show.zones.forEach((z, zi) => {
     for (let r = 1; r <= z.rows; r++) {
       for (let p = 1; p <= z.places; p++) {
-        let max = 1;
-        let payed = 0;
-        let ordered = 0;
-        if (z.admission) {
-          max = z.capacity;
-          payed = occ.admissionPaid[zi] ?? 0;
-          ordered = payed + (occ.admissionPending[zi] ?? 0);
-        } else {
-          const st = occ.seats.get(z.seatOffset + (r - 1) * z.places + (p - 1));
-          ordered = st ? 1 : 0;
-          payed = st === 'paid' ? 1 : 0;
-        }
+        const { max, payed, ordered } = seatCounts(z, zi, r, p, occ);
+        const quota = isQuotaSeat(show, z, r, p);
         const seatId = `${z.key}-${r};${p}`;
         const priceId = seatPriceId(z, r);
         data[`full_${seatId}`] = {
@@ -76,7 +107,7 @@ export function flatSeats(show: Show, occ: Occupancy): Record<string, unknown> {
           max_quantity: max,
           free_quantity: max - ordered,
           ordered_quantity: ordered,
-          available: max - ordered > 0,
+          available: max - ordered > 0 && !quota,
           disabled: false,
           ordered: ordered > 0,
           payed_quantity: payed,
@@ -84,7 +115,7 @@ export function flatSeats(show: Show, occ: Occupancy): Record<string, unknown> {
           price: kopToNumber(priceKop(show, priceId)),
           currency_id: 'RUB',
           related_seats: [],
-          spread: { partner_id: null, users: [], client_groups: [], client_emails: [], agents: false },
+          spread: { partner_id: null, users: quota ? [QUOTA_USER] : [], client_groups: [], client_emails: [], agents: false },
           color_theme_id: show.prices.find((x) => x.id === priceId)?.colorTheme ?? null,
           coords: seatCoords(z, zi, r, p),
         };

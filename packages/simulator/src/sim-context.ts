@@ -1,5 +1,5 @@
 import type { Event } from './catalog.model.ts';
-import { discountRecord, eventRecord, promoCodeRecord } from './catalog.view.ts';
+import { colorThemeRecord, discountRecord, eventRecord, promoCodeRecord } from './catalog.view.ts';
 import type { FaultInjector } from './faults.ts';
 import type { SimRequest } from './http-server.ts';
 import type { Order } from './orders.model.ts';
@@ -14,7 +14,15 @@ export class SimContext {
   readonly partnersToken: string;
   /** Filtered/sorted order lists, keyed by query + clock (a walk re-uses one evaluation). */
   private readonly filtered = new Map<string, Order[]>();
-  private staticRecords: { discounts: Record<string, unknown>[]; promoCodes: Record<string, unknown>[] } | null = null;
+  /** Catalogue lists at one clock value (they change with the clock, see catalog.churn.ts). */
+  private catalogueLists: {
+    t: number;
+    discounts: Record<string, unknown>[];
+    promoCodes: Record<string, unknown>[];
+    colorThemes: Record<string, unknown>[];
+  } | null = null;
+  /** Serialised record per record version (a version object never changes). */
+  private readonly versionRecords = new WeakMap<object, Record<string, unknown>>();
   /** Event records by id (an event never changes once created); the list is the events that exist at the clock. */
   private readonly eventRecords = new Map<number, Record<string, unknown>>();
   private eventList: { events: Event[]; records: Record<string, unknown>[] } = { events: [], records: [] };
@@ -44,11 +52,31 @@ export class SimContext {
     return this.isMalformed(o) ? malform(this.world.seed, rec, o.id) : rec;
   }
 
-  statics(): { events: Record<string, unknown>[]; discounts: Record<string, unknown>[]; promoCodes: Record<string, unknown>[] } {
-    if (!this.staticRecords) {
-      const c = this.world.catalog;
-      this.staticRecords = { discounts: c.discounts.map((d) => discountRecord(d, c)), promoCodes: c.promoCodes.map(promoCodeRecord) };
+  statics(): {
+    events: Record<string, unknown>[];
+    discounts: Record<string, unknown>[];
+    promoCodes: Record<string, unknown>[];
+    colorThemes: Record<string, unknown>[];
+  } {
+    const t = this.world.t;
+    if (this.catalogueLists?.t !== t) {
+      const { churn, catalog } = this.world;
+      const rec = <T extends object>(v: T, make: (v: T) => Record<string, unknown>): Record<string, unknown> => {
+        let r = this.versionRecords.get(v);
+        if (!r) {
+          r = make(v);
+          this.versionRecords.set(v, r);
+        }
+        return r;
+      };
+      this.catalogueLists = {
+        t,
+        discounts: churn.discounts.listed(t).map((d) => rec(d, (x) => discountRecord(x, catalog))),
+        promoCodes: churn.promoCodes.listed(t).map((p) => rec(p, promoCodeRecord)),
+        colorThemes: churn.colorThemes.listed(t).map((c) => rec(c, colorThemeRecord)),
+      };
     }
+    const { discounts, promoCodes, colorThemes } = this.catalogueLists;
     const events = this.world.listedEvents();
     if (this.eventList.events !== events) {
       const records = events.map((e) => {
@@ -61,7 +89,7 @@ export class SimContext {
       });
       this.eventList = { events, records };
     }
-    return { events: this.eventList.records, ...this.staticRecords };
+    return { events: this.eventList.records, discounts, promoCodes, colorThemes };
   }
 
   cachedOrders(key: string, compute: () => Order[]): Order[] {

@@ -23,6 +23,10 @@ const USAGE = `Usage: pnpm simulator [options]
   --refund-keeps-basket   refunded baskets keep deleted_at null (refundMarksDeleted=false)
   --speed <x>             simulated seconds per real second (default 1; 0 = frozen clock)
   --no-gzip               never gzip responses
+webhooks (order changes pushed as they happen; also POST /__sim/webhooks):
+  --webhook-url <url>     receiver URL (http or https)
+  --webhook-secret <s>    HMAC-SHA1 secret for X-Signature (required with --webhook-url)
+  --webhook-retry-scale <x>  wall seconds per contract second of retry delay (default 1)
 faults:
   --error503-rate <0..1>  share of API requests answered 503
   --rate-limit-every <n>  with --rate-limit-burst: after every n requests, the next burst get 429
@@ -32,6 +36,10 @@ faults:
   --malformed-rate <0..1> share of orders served malformed
   --ignore-where          ignore where/orderBy
   --reset-rate <0..1>     share of requests whose connection is dropped
+  --ignore-flat           GET /shows/{id}/seats ignores flat (hierarchical shape only)
+  --partner-string-id-rate <0..1>  share of partner tickets whose id is a string
+  --webhook-bad-signature-rate <0..1>  share of webhook attempts with a wrong X-Signature
+  --webhook-duplicate-rate <0..1>      share of delivered webhooks sent twice
   -h, --help
 `;
 
@@ -68,6 +76,13 @@ function parse(): { options: StartOptions; speed: number } {
         'malformed-rate': { type: 'string' },
         'ignore-where': { type: 'boolean' },
         'reset-rate': { type: 'string' },
+        'ignore-flat': { type: 'boolean' },
+        'partner-string-id-rate': { type: 'string' },
+        'webhook-url': { type: 'string' },
+        'webhook-secret': { type: 'string' },
+        'webhook-retry-scale': { type: 'string' },
+        'webhook-bad-signature-rate': { type: 'string' },
+        'webhook-duplicate-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -96,7 +111,11 @@ function parse(): { options: StartOptions; speed: number } {
   setIf('latencyMs', num('latency-ms', { min: 0 }));
   setIf('malformedRate', num('malformed-rate', { min: 0, max: 1 }));
   setIf('resetRate', num('reset-rate', { min: 0, max: 1 }));
+  setIf('partnerStringIdRate', num('partner-string-id-rate', { min: 0, max: 1 }));
+  setIf('webhookBadSignatureRate', num('webhook-bad-signature-rate', { min: 0, max: 1 }));
+  setIf('webhookDuplicateRate', num('webhook-duplicate-rate', { min: 0, max: 1 }));
   if (values['ignore-where']) faults.ignoreWhere = true;
+  if (values['ignore-flat']) faults.ignoreFlat = true;
   const every = num('rate-limit-every', { int: true, min: 0 });
   const burst = num('rate-limit-burst', { int: true, min: 0 });
   if ((every === undefined) !== (burst === undefined)) fail('--rate-limit-every and --rate-limit-burst go together');
@@ -117,6 +136,11 @@ function parse(): { options: StartOptions; speed: number } {
   assign('partnersToken', str('partners-token'));
   if (values['refund-keeps-basket']) options.refundMarksDeleted = false;
   if (values['no-gzip']) options.gzip = false;
+  const webhookUrl = str('webhook-url');
+  const webhookSecret = str('webhook-secret');
+  if ((webhookUrl === undefined) !== (webhookSecret === undefined)) fail('--webhook-url and --webhook-secret go together');
+  if (webhookUrl !== undefined && webhookSecret !== undefined) options.webhooks = { url: webhookUrl, secret: webhookSecret };
+  assign('webhookRetryScale', num('webhook-retry-scale', { min: 0 }));
   return { options, speed: num('speed', { min: 0 }) ?? 1 };
 }
 
@@ -158,7 +182,8 @@ process.stdout.write(
     `QTickets simulator listening on ${running.url}`,
     `  REST API      ${running.apiBaseUrl}   (Authorization: Bearer ${running.token})`,
     `  partners API  ${running.partnersBaseUrl}   (Authorization: Bearer ${running.partnersToken})`,
-    `  controls      ${running.url}/__sim/truth, POST ${running.url}/__sim/advance {"ms":…}, ${running.url}/__sim/faults`,
+    `  controls      ${running.url}/__sim/truth, POST ${running.url}/__sim/advance {"ms":…}, ${running.url}/__sim/faults, ${running.url}/__sim/requests`,
+    ...(options.webhooks ? [`  webhooks      → ${options.webhooks.url}`] : []),
     `  ${running.orderIds().length} orders, clock ${running.now()}${speed > 0 ? ` (×${speed})` : ' (frozen)'} — Ctrl-C stops`,
     '',
   ].join('\n'),

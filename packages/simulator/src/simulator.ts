@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { handleAdmin } from './admin-api.ts';
+import { type AdminControls, handleAdmin } from './admin-api.ts';
 import { FaultInjector } from './faults.ts';
+import { barcodeCheckins } from './ground-truth.streams.ts';
 import { computeTruth } from './ground-truth.ts';
 import { htmlNotFound, tooManyRequests, unknownError } from './http-response.ts';
 import { listen, type Outcome, RequestLog, type SimRequest } from './http-server.ts';
@@ -8,10 +9,13 @@ import type { Order } from './orders.model.ts';
 import { holderOf } from './orders.view.ts';
 import { handlePartners } from './partners-api.ts';
 import { personValues } from './people.model.ts';
+import { partnersTemplate, RequestCounter, restTemplate } from './request-counter.ts';
 import { handleRest } from './rest-api.ts';
 import { SimContext } from './sim-context.ts';
 import { formatTs, parseTs } from './time.ts';
-import type { Faults, GroundTruth, Simulator, StartOptions } from './types.ts';
+import type { GroundTruth, Simulator, StartOptions, WebhookConfig } from './types.ts';
+import { ChangeFeed, webhookBody } from './webhooks.feed.ts';
+import { WebhookSender } from './webhooks.sender.ts';
 import { World } from './world.model.ts';
 
 export const DEFAULTS = {
@@ -57,20 +61,44 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
   const faults = new FaultInjector(world.seed, options.faults);
   const ctx = new SimContext(world, faults, options.token ?? DEFAULTS.token, options.partnersToken ?? DEFAULTS.partnersToken);
   const log = new RequestLog();
-  const truth = (): GroundTruth => computeTruth(world, (o) => ctx.isMalformed(o));
+  const counter = new RequestCounter();
+  const truth = (): GroundTruth => computeTruth(world, (o) => ctx.isMalformed(o), faults.get().malformedRate > 0);
   const now = (): string => formatTs(world.t);
-  const controls = {
-    truth,
-    now,
-    advance: (ms: number) => world.advance(ms),
+
+  // webhooks: a change feed exists while a receiver is set; advance() only queues, the sender posts in the background
+  const sender = new WebhookSender({
+    seed: world.seed,
+    retryScale: options.webhookRetryScale ?? 1,
+    body: (c) => webhookBody(ctx, c),
     faults: () => faults.get(),
-    setFaults: (f: Partial<Faults>) => faults.set(f),
+  });
+  let feed: ChangeFeed | null = null;
+  const setWebhooks = (c: WebhookConfig | null): void => {
+    sender.setConfig(c);
+    feed = c === null ? null : (feed ?? new ChangeFeed(world));
+  };
+  if (options.webhooks) setWebhooks(options.webhooks);
+  const advance = (ms: number): void => {
+    world.advance(ms);
+    const changes = feed?.collect() ?? [];
+    if (changes.length > 0) sender.enqueue(changes, Date.now());
   };
 
-  const handle = (req: SimRequest): Outcome => {
-    if (req.path.startsWith('/__sim/')) return { reply: handleAdmin(controls, req, req.path.slice('/__sim/'.length)) };
-    const api = apiRoute(req.path);
-    if (!api) return { reply: htmlNotFound() };
+  const controls: AdminControls = {
+    truth,
+    now,
+    advance,
+    faults: () => faults.get(),
+    setFaults: (f) => faults.set(f),
+    requests: () => counter.snapshot(),
+    resetRequests: () => counter.reset(),
+    webhooks: () => sender.getConfig(),
+    setWebhooks,
+    webhookLog: () => sender.log(),
+    barcodeCheckins: (showId) => barcodeCheckins(world, showId),
+  };
+
+  const serveApi = (req: SimRequest, api: { kind: 'rest' | 'partners'; rest: string }): Outcome => {
     const delayMs = faults.get().latencyMs;
     const d = faults.decide();
     if (d.kind === 'reset') return { reset: true, delayMs };
@@ -78,6 +106,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     if (d.kind === '503') return { reply: unknownError(d.variant), delayMs };
     const reply = api.kind === 'rest' ? handleRest(ctx, req, api.rest) : handlePartners(ctx, req, api.rest);
     return { reply, delayMs };
+  };
+  const handle = (req: SimRequest): Outcome => {
+    if (req.path.startsWith('/__sim/')) return { reply: handleAdmin(controls, req, req.path.slice('/__sim/'.length)) };
+    const api = apiRoute(req.path);
+    const outcome: Outcome = api ? serveApi(req, api) : { reply: htmlNotFound() };
+    const template = !api ? '<unknown>' : api.kind === 'rest' ? restTemplate(api.rest) : partnersTemplate(api.rest);
+    counter.add(req.method, template, 'reset' in outcome ? 'reset' : outcome.reply.status);
+    return outcome;
   };
 
   const { server, url } = await listen(handle, log, options.port ?? 0, options.host ?? DEFAULTS.host, options.gzip ?? true);
@@ -88,7 +124,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     token: ctx.token,
     partnersToken: ctx.partnersToken,
     now,
-    advance: controls.advance,
+    advance,
     setFaults: controls.setFaults,
     faults: controls.faults,
     truth,
@@ -100,7 +136,16 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
         .map((o) => o.id),
     piiValues: () => piiValues(world.orders.slice(0, world.visibleCount()), world.seed),
     requestLog: () => log.list(),
-    close: () => closeServer(server),
+    requests: controls.requests,
+    resetRequests: controls.resetRequests,
+    barcodeCheckins: controls.barcodeCheckins,
+    setWebhooks,
+    webhookLog: controls.webhookLog,
+    webhooksIdle: () => sender.idle(),
+    close: () => {
+      sender.close();
+      return closeServer(server);
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { CatalogueChurn } from './catalog.churn.ts';
 import { buildCatalog, type Catalog, type Event, type Show } from './catalog.model.ts';
 import { addPeriod, isListed, periodStart, type RollingOptions } from './catalog.rolling.ts';
 import type { Basket, Counters, Order } from './orders.model.ts';
@@ -33,6 +34,8 @@ const weightAt = (t: number): number => HOURLY[moscowHour(t)] as number;
 export class World {
   readonly seed: number;
   readonly catalog: Catalog;
+  /** Discounts, promo codes and colour themes as the API lists them over time (orders keep using `catalog`'s). */
+  readonly churn: CatalogueChurn;
   readonly orders: Order[] = [];
   readonly clients: Client[] = [];
   readonly refundMarksDeleted: boolean;
@@ -69,6 +72,8 @@ export class World {
     this.rolling = { seed: o.seed, start: o.nowSec, events: o.events, ordersPerDay: o.ordersPerDay };
     this.generateHistory(o.nowSec - o.historyDays * DAY, o.nowSec, o.historyOrders);
     this.extendCatalog(o.nowSec);
+    this.churn = new CatalogueChurn(this.catalog, o.seed, o.nowSec);
+    this.churn.extendTo(o.nowSec);
     this.nextCandidate = o.nowSec + this.gap();
   }
 
@@ -86,6 +91,7 @@ export class World {
     this.clockMs += ms;
     const t = this.t;
     this.extendCatalog(t);
+    this.churn.extendTo(t);
     while (this.nextCandidate <= t) {
       const cand = this.nextCandidate;
       if (this.arrivals.next() < weightAt(cand) / HOURLY_MAX) this.add(Math.max(Math.floor(cand), this.factory.counters.lastCreatedAt + 1));

@@ -25,7 +25,14 @@ function run(args: string[], untilOutput?: RegExp): Promise<{ code: number | nul
 
 describe('simulator.cli.ts', () => {
   it('bad flags → a clear message and exit code 2', async () => {
-    for (const args of [['--bogus'], ['--error503-rate', '2'], ['--port', 'abc'], ['--rate-limit-every', '5']]) {
+    for (const args of [
+      ['--bogus'],
+      ['--error503-rate', '2'],
+      ['--port', 'abc'],
+      ['--rate-limit-every', '5'],
+      ['--webhook-url', 'http://127.0.0.1:9/x'],
+      ['--webhook-url', 'ftp://x', '--webhook-secret', 's'],
+    ]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(/^simulator: /);
