@@ -72,7 +72,7 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
       const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
       s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter, now });
     } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
-    else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, ...extra });
+    else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, now, ...extra });
     stages.set(name, s);
     return s;
   };

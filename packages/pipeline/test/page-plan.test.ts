@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lastPageOf, type PlanInput, pageOfPosition, planPages } from '../src/streams/orders/page-plan.ts';
+import { rewalkPages } from '../src/streams/orders/orders.sync.ts';
+import { lastPageOf, type PlanInput, pageOfPosition, planPages, rewalkSlice } from '../src/streams/orders/page-plan.ts';
 
 const base: PlanInput = {
   mode: 'incremental',
@@ -58,5 +59,38 @@ describe('page planning', () => {
   it('always plans at least one page', () => {
     expect(summary({ ...base, total: 0 })).toEqual(['list1']);
     expect(planPages({ ...base, highWaterId: 5, highWaterPosition: 5, newFiltered: { where: [], total: 0 } }).length).toBeGreaterThan(0);
+  });
+
+  const ignored = { ...base, total: 1_120, highWaterId: 900, highWaterPosition: 1_000, changedSince: '2026-11-18T00:00:00.000Z', changedFallbackPosition: 820 };
+
+  it('adds a rolling re-walk slice of older pages when the changed-orders filter is ignored', () => {
+    expect(summary({ ...ignored, rewalk: { from: 3, pages: 4 } })).toEqual(['list3', 'list4', 'list5', 'list6', ...summary(ignored)]);
+    // the tail keeps its high-water check on its own first page, not on the re-walk's
+    expect(summary({ ...ignored, rewalk: { from: 3, pages: 4 } })).toContain('list16>900');
+  });
+
+  it('never re-walks when the changed-orders filter is honoured (it already finds every change)', () => {
+    const honoured = { ...ignored, changedFiltered: { where: [], total: 10 } };
+    expect(summary({ ...honoured, rewalk: { from: 3, pages: 4 } })).toEqual(summary(honoured));
+  });
+
+  it.each([
+    [1, 4, 10, [1, 2, 3, 4], 5],
+    [9, 4, 10, [9, 10, 1, 2], 3],
+    [11, 2, 10, [1, 2], 3],
+    [5, 30, 10, [5, 6, 7, 8, 9, 10, 1, 2, 3, 4], 5],
+    [4, 0, 10, [], 4],
+  ])('re-walk slice from %i, %i pages of %i: %j, next %i', (from, pages, last, expected, next) => {
+    expect(rewalkSlice(from, pages, last)).toEqual({ pages: expected, next });
+  });
+
+  it.each([
+    [2_520, 5 / 360, 200, 35],
+    [2_520, 1, 200, 200],
+    [2_520, 0, 200, 0],
+    [40, 0.001, 200, 1],
+    [40, 1, 0, 0],
+  ])('%i pages, share %d of the period, budget %i: %i pages this run', (last, share, max, pages) => {
+    expect(rewalkPages(last, share, max)).toBe(pages);
   });
 });

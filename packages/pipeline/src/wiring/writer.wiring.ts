@@ -16,6 +16,7 @@ export type WriterDeps = {
   /** BullMQ lock settings (tests shorten them to exercise stalled-job recovery). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
+  now?: () => Date;
 };
 
 /** Many jobs in flight at once (high concurrency), each waiting for the batch insert that holds its rows. */
@@ -35,6 +36,7 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     runs: new RunsRepository(deps.clickhouse),
     clickhouse: deps.clickhouse,
     dryRun: cfg.DRY_RUN,
+    ...(deps.now ? { now: deps.now } : {}),
   };
   const worker = startWorker(writeJob, (p, { job, log }) => handleWrite(p, job.id ?? writeJob.jobId(p), writeDeps, log), {
     connection: deps.redis,
