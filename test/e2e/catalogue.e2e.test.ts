@@ -88,6 +88,79 @@ describe('catalogue streams end to end: discounts, promo codes, price shades, cl
     expect(logs.text()).not.toMatch(/@example\.|\+7900/);
   });
 
+  it('equals the simulator ground truth; after it adds, changes, soft-deletes and removes rows, converges with no duplicates', async () => {
+    const streams = [
+      ['discounts', 'dim_qtickets_discounts', 'discount_id'],
+      ['promo_codes', 'dim_qtickets_promo_codes', 'promo_code_id'],
+      ['color_themes', 'dim_qtickets_color_themes', 'color_theme_id'],
+    ] as const;
+    const expectTruth = async () => {
+      const truth = h.sim.truth().catalogue;
+      for (const [stream, table, key] of streams) {
+        const t = truth[stream];
+        const live = await ids(h, `SELECT ${key} AS id FROM ${table} FINAL WHERE vanished_at IS NULL`);
+        expect(live, `${stream} listed`).toEqual([...t.listed].sort((a, b) => a - b));
+        expect(await ids(h, `SELECT ${key} AS id FROM ${table} FINAL WHERE is_deleted = 1 AND vanished_at IS NULL`), `${stream} soft-deleted`).toEqual(
+          [...t.deleted].sort((a, b) => a - b),
+        );
+        // every id that vanished upstream and that we had loaded is flagged deleted, never left live
+        const gone = await ids(h, `SELECT ${key} AS id FROM ${table} FINAL WHERE vanished_at IS NOT NULL AND is_deleted = 1`);
+        for (const id of gone) expect(t.vanished, `${stream} ${id} vanished`).toContain(id);
+        expect(await count(h.ch, `SELECT count() FROM ${table} FINAL`)).toBe(await count(h.ch, `SELECT uniqExact(${key}) FROM ${table}`));
+      }
+      return truth;
+    };
+    await expectTruth();
+    h.sim.advance(20 * 86_400_000);
+    for (const [stream] of streams) await h.run('reconcile', 120_000, stream);
+    const truth = await expectTruth();
+    const vanishedLoaded = await count(h.ch, 'SELECT count() FROM dim_qtickets_discounts FINAL WHERE vanished_at IS NOT NULL');
+    const removed = truth.discounts.vanished.length + truth.promo_codes.vanished.length + truth.color_themes.vanished.length;
+    expect(removed, 'the simulator removed rows in 20 days').toBeGreaterThan(0);
+    expect(vanishedLoaded + (await count(h.ch, 'SELECT count() FROM dim_qtickets_promo_codes FINAL WHERE vanished_at IS NOT NULL'))).toBeGreaterThan(0);
+    // a second refresh of an unchanged catalogue changes nothing under FINAL
+    const before = await (
+      await h.ch.client.query({
+        query: 'SELECT discount_id, is_deleted, toString(vanished_at) AS v FROM dim_qtickets_discounts FINAL ORDER BY discount_id',
+        format: 'JSONEachRow',
+      })
+    ).json();
+    await h.run('reconcile', 120_000, 'discounts');
+    const after = await (
+      await h.ch.client.query({
+        query: 'SELECT discount_id, is_deleted, toString(vanished_at) AS v FROM dim_qtickets_discounts FINAL ORDER BY discount_id',
+        format: 'JSONEachRow',
+      })
+    ).json();
+    expect(after).toEqual(before);
+  });
+
+  it('an endpoint failing for hours blocks neither the other streams nor their state', async () => {
+    const stateOf = async (stream: string) =>
+      (
+        await (
+          await h.ch.client.query({
+            query: 'SELECT last_run_id FROM etl_state FINAL WHERE stream = {s:String}',
+            query_params: { s: stream },
+            format: 'JSONEachRow',
+          })
+        ).json<{ last_run_id: string }>()
+      )[0]?.last_run_id;
+    const discountsBefore = await stateOf('discounts');
+    h.sim.setFaults({ failingResources: ['discounts'] });
+    try {
+      const stuck = h.run('reconcile', 600_000, 'discounts').catch(() => undefined);
+      h.sim.advance(3_600_000);
+      await h.run('incremental', 60_000, 'orders');
+      await h.run('reconcile', 60_000, 'promo_codes');
+      await h.run('reconcile', 60_000, 'clients');
+      expect(await stateOf('discounts')).toBe(discountsBefore);
+      void stuck;
+    } finally {
+      h.sim.setFaults({ failingResources: [] });
+    }
+  });
+
   it('joins discount and promo code names into v_sales_latest and sums sales per discount day', async () => {
     const withPromo = await count(h.ch, 'SELECT count() FROM v_sales_latest WHERE promo_code_id IS NOT NULL');
     expect(withPromo).toBeGreaterThan(0);

@@ -14,6 +14,7 @@ export const DEFAULT_FAULTS: Faults = {
   ignoreWhere: false,
   resetRate: 0,
   ignoreFlat: false,
+  failingResources: [],
   partnerStringIdRate: 0,
   webhookBadSignatureRate: 0,
   webhookDuplicateRate: 0,
@@ -33,7 +34,13 @@ export class FaultInjector {
   }
 
   get(): Faults {
-    return { ...this.current, rateLimit: this.current.rateLimit ? { ...this.current.rateLimit } : null };
+    return { ...this.current, rateLimit: this.current.rateLimit ? { ...this.current.rateLimit } : null, failingResources: [...this.current.failingResources] };
+  }
+
+  /** A REST resource switched to fail every request (fault `failingResources`). */
+  failing(restPath: string): boolean {
+    const first = restPath.replace(/^\/+/, '').split(/[/?]/)[0] ?? '';
+    return this.current.failingResources.includes(first);
   }
 
   set(patch: Partial<Faults>): void {
@@ -68,6 +75,8 @@ export function validateFaults(f: Faults): Faults {
   rate('webhookBadSignatureRate', f.webhookBadSignatureRate);
   rate('webhookDuplicateRate', f.webhookDuplicateRate);
   if (typeof f.ignoreFlat !== 'boolean') throw new RangeError('ignoreFlat must be a boolean');
+  if (!Array.isArray(f.failingResources) || f.failingResources.some((r) => typeof r !== 'string'))
+    throw new RangeError('failingResources must be an array of resource names');
   if (typeof f.latencyMs !== 'number' || !(f.latencyMs >= 0)) throw new RangeError(`latencyMs must be >= 0, got ${f.latencyMs}`);
   if (typeof f.ignoreWhere !== 'boolean') throw new RangeError('ignoreWhere must be a boolean');
   if (f.rateLimit !== null) {

@@ -103,7 +103,7 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     const d = faults.decide();
     if (d.kind === 'reset') return { reset: true, delayMs };
     if (d.kind === '429') return { reply: tooManyRequests(d.retryAfterSeconds), delayMs };
-    if (d.kind === '503') return { reply: unknownError(d.variant), delayMs };
+    if (d.kind === '503' || (api.kind === 'rest' && faults.failing(api.rest))) return { reply: unknownError(d.kind === '503' ? d.variant : 0), delayMs };
     const reply = api.kind === 'rest' ? handleRest(ctx, req, api.rest) : handlePartners(ctx, req, api.rest);
     return { reply, delayMs };
   };

@@ -44,6 +44,8 @@ export type Faults = {
   ignoreWhere: boolean;
   /** 0..1 share of requests whose socket is destroyed without a response. */
   resetRate: number;
+  /** REST resources (first path segment, e.g. `discounts`) that answer 503 to every request: an endpoint down for hours. */
+  failingResources: string[];
   /** GET /shows/{id}/seats ignores `flat` and always answers the hierarchical (OBS) shape. */
   ignoreFlat: boolean;
   /** 0..1 share of partner tickets (by id hash) whose `id` is served as a string (§7.10 types it int|str). */

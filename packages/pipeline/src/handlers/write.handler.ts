@@ -14,6 +14,14 @@ export async function handleWrite(p: WritePayload, jobId: string, deps: WriteDep
   await deps.writer.write(jobId, p.rows);
   const written = Object.values(p.rows).reduce((n, rows) => n + rows.length, 0);
   const complete = await deps.tracker.markDone(p.runId, p.source, { ...p.stats, written });
-  if (complete && (await deps.tracker.claimFinalize(p.runId))) await finalizeRun(p.runId, deps, log);
+  if (complete && (await deps.tracker.claimFinalize(p.runId))) {
+    try {
+      await finalizeRun(p.runId, deps, log);
+    } catch (err) {
+      // This job fails and retries; its next attempt finds the run complete and finalises it again (idempotent).
+      await deps.tracker.releaseFinalize(p.runId);
+      throw err;
+    }
+  }
   return { status: 'ok', detail: { written } };
 }

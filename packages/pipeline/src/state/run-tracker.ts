@@ -184,6 +184,11 @@ export class RunTracker {
     return (await this.#redis.hsetnx(this.#key(runId), 'finalized', '1')) === 1;
   }
 
+  /** Finalising failed (e.g. ClickHouse went away): the next delivery of a write job of the run may try again. */
+  async releaseFinalize(runId: string): Promise<void> {
+    await this.#redis.hdel(this.#key(runId), 'finalized');
+  }
+
   async info(runId: string): Promise<RunInfo | null> {
     const [h, done, pages] = await Promise.all([
       this.#redis.hgetall(this.#key(runId)),

@@ -19,11 +19,12 @@ export async function markVanished(ch: ClickHouseClient, rule: VanishRule, runId
   const [row] = await count.json<{ n: string }>();
   const n = Number(row?.n ?? 0);
   if (n === 0) return 0;
+  // The filter sits in a subquery: at the top level the REPLACE aliases would shadow the columns it tests.
   await ch.command({
     query: `INSERT INTO ${rule.table}
             SELECT * REPLACE (1 AS ${rule.deletedColumn}, toDateTime64({stamp:String}, 3, 'UTC') AS vanished_at,
                               toDateTime64({stamp:String}, 3, 'UTC') AS _ver, {runId:String} AS _run_id)
-            FROM ${rule.table} FINAL WHERE ${where}`,
+            FROM (SELECT * FROM ${rule.table} FINAL WHERE ${where})`,
     query_params: { runId, stamp },
     clickhouse_settings: { async_insert: 0, insert_deduplicate: 0 },
   });
