@@ -1,3 +1,4 @@
+export { APPS, spawnApps, stopApps } from './app-processes.ts';
 export { libchdbPath, startClickHouse } from './clickhouse.launcher.ts';
 export { freePort, waitFor } from './free-port.ts';
 export { redisServerBinary, startRedis } from './redis.launcher.ts';

@@ -1,6 +1,6 @@
 export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
 export { ConfigError, type Env, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
-export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, PINNED_SETTINGS } from './connections/clickhouse.ts';
+export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, isClickHouseUnavailable, PINNED_SETTINGS } from './connections/clickhouse.ts';
 export { closeRedis, createRedis, type RedisConnection } from './connections/redis.ts';
 export {
   buildJobId,

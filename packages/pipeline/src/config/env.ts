@@ -42,6 +42,8 @@ export const writerEnv = z.object({
   WRITER_BATCH_ROWS: intFromEnv(1, 10_000_000).default(50_000),
   WRITER_FLUSH_MS: intFromEnv(10, 600_000).default(1_000),
   WRITER_CONCURRENCY: intFromEnv(1, 5_000).default(500),
+  /** While ClickHouse is unreachable, the write queue waits this long between tries (no job attempt is spent). */
+  WRITER_OUTAGE_RETRY_MS: intFromEnv(100, 600_000).default(5_000),
   DRY_RUN: boolFromEnv.default(false),
 });
 

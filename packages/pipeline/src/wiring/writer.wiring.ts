@@ -1,4 +1,5 @@
-import { type ClickHouseClient, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import { type ClickHouseClient, createQueue, isClickHouseUnavailable, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import { Worker } from 'bullmq';
 import type { WriterConfig } from '../config/env.ts';
 import { handleWrite } from '../handlers/write.handler.ts';
 import { writeJob } from '../jobs/write.job.ts';
@@ -38,15 +39,62 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     dryRun: cfg.DRY_RUN,
     ...(deps.now ? { now: deps.now } : {}),
   };
-  const worker = startWorker(writeJob, (p, { job, log }) => handleWrite(p, job.id ?? writeJob.jobId(p), writeDeps, log), {
-    connection: deps.redis,
-    prefix: cfg.QUEUE_PREFIX,
-    logger: deps.log,
-    concurrency: cfg.WRITER_CONCURRENCY,
-    options: {
-      ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
-      ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
+  const writeQueue = createQueue(writeJob, deps.redis, cfg.QUEUE_PREFIX);
+  const outage = new OutageGate(writeQueue, cfg.WRITER_OUTAGE_RETRY_MS, deps.log);
+  const worker = startWorker(
+    writeJob,
+    async (p, { job, log }) => {
+      try {
+        return await handleWrite(p, job.id ?? writeJob.jobId(p), writeDeps, log);
+      } catch (err) {
+        // ClickHouse unreachable (restart, upgrade): no attempt is spent. The queue is rate-limited for every writer
+        // replica, the job goes back to waiting, and the writer takes jobs again by itself once ClickHouse answers.
+        if (isClickHouseUnavailable(err)) {
+          await outage.hold(err as Error);
+          throw Worker.RateLimitError();
+        }
+        throw err;
+      }
     },
-  });
-  return { ...stage('writer', [worker], [], [() => writer.drain()]), writer };
+    {
+      connection: deps.redis,
+      prefix: cfg.QUEUE_PREFIX,
+      logger: deps.log,
+      concurrency: cfg.WRITER_CONCURRENCY,
+      options: {
+        ...(deps.lockDurationMs ? { lockDuration: deps.lockDurationMs } : {}),
+        ...(deps.stalledIntervalMs ? { stalledInterval: deps.stalledIntervalMs } : {}),
+      },
+    },
+  );
+  worker.on('completed', () => outage.clear());
+  return { ...stage('writer', [worker], [writeQueue], [() => writer.drain()]), writer };
+}
+
+/** Rate-limits the write queue while ClickHouse is away, logging the outage once rather than once per job. */
+class OutageGate {
+  #since: number | null = null;
+  readonly #queue: ReturnType<typeof createQueue>;
+  readonly #retryMs: number;
+  readonly #log: Logger;
+
+  constructor(queue: ReturnType<typeof createQueue>, retryMs: number, log: Logger) {
+    this.#queue = queue;
+    this.#retryMs = retryMs;
+    this.#log = log;
+  }
+
+  async hold(err: Error): Promise<void> {
+    if (this.#since === null) {
+      this.#since = Date.now();
+      this.#log.warn({ err: err.message, retryMs: this.#retryMs }, 'ClickHouse unreachable: writes paused (no attempts spent) until it answers');
+    }
+    await this.#queue.rateLimit(this.#retryMs);
+  }
+
+  clear(): void {
+    if (this.#since === null) return;
+    this.#log.info({ outageMs: Date.now() - this.#since }, 'ClickHouse reachable again: writes resumed');
+    this.#since = null;
+  }
 }

@@ -35,3 +35,22 @@ export function createClickHouse(cfg: ClickHouseSettings, options: { database?: 
 export function createClickHouseAdmin(cfg: ClickHouseSettings, application = 'qtickets-pipeline-admin'): ClickHouseClient {
   return createClickHouse(cfg, { database: 'default', application });
 }
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+
+/**
+ * True when an error says ClickHouse could not be reached (refused, reset, timed out, or an HTTP 5xx from a proxy in
+ * front of it), as opposed to an error in what we asked. Callers wait and retry the former without counting it.
+ */
+export function isClickHouseUnavailable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const x = e as { code?: unknown; message?: unknown };
+    if (typeof x.code === 'string' && UNAVAILABLE_CODES.has(x.code)) return true;
+    if (
+      typeof x.message === 'string' &&
+      /socket hang up|Timeout error|ECONNREFUSED|ECONNRESET|other side closed|connect ETIMEDOUT|503 Service Unavailable|502 Bad Gateway/i.test(x.message)
+    )
+      return true;
+  }
+  return false;
+}
