@@ -8,7 +8,9 @@ export {
   schedulerEnv,
   type TransformerConfig,
   transformerEnv,
+  type WebhooksConfig,
   type WriterConfig,
+  webhooksEnv,
   writerEnv,
 } from './config/env.ts';
 export { cronSetting, durationSetting } from './config/settings.ts';
@@ -28,6 +30,7 @@ export { ORDER_TABLES, transformOrder } from './streams/orders/orders.transform.
 export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TABLES } from './streams/registry.ts';
 export type { RunMode, StreamDefinition, SyncStrategy } from './streams/stream.ts';
 export { TABLES } from './streams/tables.ts';
+export { createWebhookHandler, startWebhookReceiver, webhookRunId } from './webhooks/webhook-receiver.ts';
 export { startFetcher } from './wiring/fetcher.wiring.ts';
 export { startScheduler } from './wiring/scheduler.wiring.ts';
 export type { Stage } from './wiring/stage.ts';

@@ -9,6 +9,8 @@ export type PageParams = { page: number; where?: Condition[]; orderBy?: OrderBy 
 export type QTicketsApi = {
   listPage(resource: ListResourceName, params: PageParams): Promise<ListPageResult>;
   listAll(resource: UnpagedResourceName): Promise<unknown[]>;
+  /** `GET /orders/{id}` → the order record. */
+  getOrder(id: number): Promise<unknown>;
   /** `GET /shows/{id}/seats`: the client tells the flat shape from the hierarchical one. */
   showSeats(showId: number, options: { flat?: boolean }): Promise<unknown>;
   /** `GET /shows/{id}/barcodes` with a `select` (never the holder-name fields). */

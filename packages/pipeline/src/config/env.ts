@@ -47,6 +47,16 @@ export const writerEnv = z.object({
   DRY_RUN: boolFromEnv.default(false),
 });
 
+export const webhooksEnv = z.object({
+  ...logEnv,
+  ...redisEnv,
+  /** The secret configured for the webhooks in the QTickets back office (HMAC-SHA1 of the body, X-Signature). */
+  WEBHOOK_SECRET: z.string().min(16, 'must be set to the webhook secret from the QTickets back office (at least 16 characters)'),
+  WEBHOOK_HOST: z.string().default('127.0.0.1'),
+  WEBHOOK_PORT: intFromEnv(0, 65_535).default(8088),
+});
+
+export type WebhooksConfig = z.output<typeof webhooksEnv>;
 export type SchedulerConfig = z.output<typeof schedulerEnv> & Record<string, unknown>;
 export type FetcherConfig = z.output<typeof fetcherEnv>;
 export type TransformerConfig = z.output<typeof transformerEnv>;

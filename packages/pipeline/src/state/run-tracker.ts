@@ -52,6 +52,7 @@ if added == 1 then
   if tonumber(redis.call('HGET', KEYS[1], 'maxUpdatedAtMs') or '0') < tonumber(ARGV[7]) then redis.call('HSET', KEYS[1], 'maxUpdatedAtMs', ARGV[7]) end
 end
 redis.call('EXPIRE', KEYS[2], ARGV[9])
+redis.call('EXPIRE', KEYS[1], ARGV[9])
 return added
 `;
 

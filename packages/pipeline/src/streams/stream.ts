@@ -119,6 +119,8 @@ export type StreamDefinition = {
   priority?: number;
   /** Tables the stream writes (the writer refuses any other). */
   tables: readonly string[];
+  /** Refetch of one record by id (webhooks): `parent` holds the id; returns the record, or nothing when it is gone. */
+  refetch?: (ctx: ParentFetchContext) => Promise<unknown[]>;
   /** The PII boundary, in the fetcher: only allow-listed fields leave it; client ids become salted hashes. */
   sanitize(raw: unknown, ctx: { piiSalt: string }): unknown;
   /** Pure: zod validation and the mapping to rows per table, or a quarantine entry with the reason. */

@@ -1,3 +1,4 @@
+import { isQTicketsError } from '@qtp/qtickets-client';
 import { intFromEnv } from '@qtp/shared';
 import { durationSetting } from '../../config/settings.ts';
 import { defineStream } from '../stream.ts';
@@ -22,6 +23,15 @@ export const ordersStream = defineStream({
     ORDERS_REWALK_MAX_PAGES: intFromEnv(0, 100_000).default(200),
   },
   tables: [ORDER_TABLES.orders, ORDER_TABLES.lines],
+  // Webhooks: one order by id (GET /orders/{id}); an order gone upstream is simply not refetched.
+  async refetch({ api, parent }) {
+    try {
+      return [await api.getOrder(Number(parent.order_id))];
+    } catch (err) {
+      if (isQTicketsError(err) && err.kind === 'not_found') return [];
+      throw err;
+    }
+  },
   sanitize: (raw, { piiSalt }) => sanitizeOrder(raw, piiSalt),
   transform: (record) => transformOrder(record),
 });
