@@ -5,7 +5,6 @@
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim
 
 FROM ${NODE_IMAGE} AS deps
-ARG APP
 WORKDIR /app
 RUN npm install -g pnpm@11.28.10 --no-audit --no-fund
 # Every workspace manifest (pnpm checks the lockfile against all of them), then the app's production install.
@@ -23,6 +22,8 @@ COPY packages/testing/package.json packages/testing/
 COPY packages/embedded/package.json packages/embedded/
 COPY packages/dashboard/package.json packages/dashboard/
 COPY docker/image.ts docker/
+# Everything above is the same for every image (one cached layer set); APP matters from here on.
+ARG APP
 # CI replays this step without Docker (test/image-install.test.ts): keep it one `node docker/image.ts install` call.
 RUN --mount=type=cache,id=qtp-pnpm-store,target=/pnpm/store node docker/image.ts install "$APP" --store-dir=/pnpm/store
 
