@@ -1,7 +1,13 @@
-# One image for every app; the compose file picks the entry point. Node 24 runs the TypeScript sources directly.
-FROM node:24-slim AS deps
+# One image per app, all from this file: docker build --build-arg APP=fetcher -t qtickets-pipeline/fetcher .
+# APP is one of docker/image.ts's IMAGES: scheduler, fetcher, transformer, writer, dashboard, migrate, simulator.
+# Each image holds its app's production dependencies (its workspace packages included) and nothing for tests.
+# Node 24 runs the TypeScript sources directly: no build step.
+ARG NODE_IMAGE=node:24.21.0-bookworm-slim
+
+FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 RUN npm install -g pnpm@11.28.10 --no-audit --no-fund
+# Every workspace manifest (pnpm checks the lockfile against all of them), then the app's production install.
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./
 COPY apps/scheduler/package.json apps/scheduler/
 COPY apps/fetcher/package.json apps/fetcher/
@@ -15,13 +21,18 @@ COPY packages/simulator/package.json packages/simulator/
 COPY packages/testing/package.json packages/testing/
 COPY packages/embedded/package.json packages/embedded/
 COPY packages/dashboard/package.json packages/dashboard/
-# Production dependencies of the apps, the simulator and the migrations runner only (no embedded ClickHouse, no test tools).
-RUN pnpm install --frozen-lockfile --prod --filter "./apps/*" --filter @qtp/simulator --filter @qtp/shared
+COPY docker/image.ts docker/
+# Everything above is the same for every image (one cached layer set); APP matters from here on.
+ARG APP
+# CI replays this step without Docker (test/image-install.test.ts): keep it one `node docker/image.ts install` call.
+RUN --mount=type=cache,id=qtp-pnpm-store,target=/pnpm/store node docker/image.ts install "$APP" --store-dir=/pnpm/store
 
-FROM node:24-slim
-ENV NODE_ENV=production LOG_FORMAT=json
+FROM ${NODE_IMAGE}
+ARG APP
+ENV NODE_ENV=production LOG_FORMAT=json QTP_APP=${APP}
 WORKDIR /app
 COPY --from=deps /app /app
+# Sources (.dockerignore leaves out tests, docs, .env files and node_modules).
 COPY . .
 USER node
-CMD ["node", "apps/scheduler/src/main.ts"]
+ENTRYPOINT ["node", "docker/image.ts", "run"]

@@ -61,6 +61,7 @@ describe('apps', () => {
         env: {
           PATH: process.env.PATH,
           QTP_ENV_FILE: '/dev/null',
+          QTP_ENV: 'dev',
           LOG_FORMAT: 'json',
           REDIS_URL: inject('redisUrl'),
           QUEUE_PREFIX: uniqueName('app'),

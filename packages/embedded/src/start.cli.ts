@@ -79,6 +79,8 @@ out(
 const env: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   QTP_ENV_FILE: '/dev/null',
+  // The demo: the simulator's token and the embedded ClickHouse's passwordless login are expected here.
+  QTP_ENV: 'dev',
   LOG_LEVEL: cfg.LOG_LEVEL === 'silent' ? 'info' : cfg.LOG_LEVEL,
   LOG_FORMAT: 'json',
   REDIS_URL: redisUrl,

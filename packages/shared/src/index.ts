@@ -1,5 +1,15 @@
 export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
-export { ConfigError, type Env, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
+export {
+  DEV_ONLY_PREFIX,
+  type DeploymentMode,
+  deploymentMode,
+  deploymentProblems,
+  isPublishedValue,
+  LOADER_SETTINGS,
+  PUBLISHED_VALUES,
+  SECRET_SETTINGS,
+} from './config/deployment.ts';
+export { ConfigError, checkConfig, type Env, knownSettings, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
 export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, isClickHouseUnavailable, PINNED_SETTINGS } from './connections/clickhouse.ts';
 export { closeRedis, createRedis, type RedisConnection } from './connections/redis.ts';
 export {
@@ -20,5 +30,6 @@ export { createQueue, type JobContext, type JobHandler, type JobOutcome, JobRegi
 export { Shutdown } from './lifecycle/shutdown.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.ts';
 export { REDACTED, redactString, redactValue } from './logging/redact.ts';
+export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';

@@ -72,7 +72,7 @@ describe('loadConfig', () => {
     const dir = mkdtempSync(join(tmpdir(), 'qtp-cfg-'));
     const file = join(dir, '.env');
     writeFileSync(file, `REDIS_URL=redis://file:1\nQTICKETS_TOKEN=${'f'.repeat(24)}\nCLICKHOUSE_URL=http://file:8123\n`);
-    const cfg = loadConfig(schema, { env: { CLICKHOUSE_URL: 'http://env:8123' }, envFile: file });
+    const cfg = loadConfig(schema, { env: { CLICKHOUSE_URL: 'http://env:8123', QTP_ENV: 'dev' }, envFile: file });
     expect(cfg.CLICKHOUSE_URL).toBe('http://env:8123');
     expect(cfg.REDIS_URL).toBe('redis://file:1');
   });

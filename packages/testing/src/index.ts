@@ -1,2 +1,3 @@
+export { dockerEngineAvailable, TEST_IMAGES } from './containers.ts';
 export { type TestClickHouse, type TestRedis, testClickHouse, testRedis, uniqueName } from './servers.ts';
 export { count, MIGRATIONS_DIR, testWarehouse } from './warehouse.ts';

@@ -9,8 +9,18 @@ const streamSettings = Object.assign(
   ...STREAM_DEFINITIONS.flatMap((s) => [...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })), s.settings ?? {}]),
 ) as Record<string, z.ZodType>;
 
+/**
+ * The process's health/metrics listener (GET /healthz, /readyz, /metrics), which the compose healthchecks call.
+ * Default ports: scheduler 9101, fetcher 9102, transformer 9103, writer 9104 (webhooks 9105).
+ */
+export const metricsEnv = (port: number) => ({
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  METRICS_PORT: intFromEnv(0, 65_535).default(port),
+});
+
 export const schedulerEnv = z.object({
   ...logEnv,
+  ...metricsEnv(9101),
   ...redisEnv,
   ...clickhouseEnv,
   ...streamSettings,
@@ -20,6 +30,7 @@ export const schedulerEnv = z.object({
 
 export const fetcherEnv = z.object({
   ...logEnv,
+  ...metricsEnv(9102),
   ...redisEnv,
   QTICKETS_BASE_URL: z.url({ message: 'must be a URL such as https://qtickets.ru/api/rest/v1' }).default('https://qtickets.ru/api/rest/v1'),
   QTICKETS_TOKEN: z.string().min(8, 'must be set to the QTickets API token (at least 8 characters)'),
@@ -31,12 +42,14 @@ export const fetcherEnv = z.object({
 
 export const transformerEnv = z.object({
   ...logEnv,
+  ...metricsEnv(9103),
   ...redisEnv,
   TRANSFORM_CONCURRENCY: intFromEnv(1, 256).default(4),
 });
 
 export const writerEnv = z.object({
   ...logEnv,
+  ...metricsEnv(9104),
   ...redisEnv,
   ...clickhouseEnv,
   WRITER_BATCH_ROWS: intFromEnv(1, 10_000_000).default(50_000),

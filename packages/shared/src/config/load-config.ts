@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { deploymentProblems, LOADER_SETTINGS } from './deployment.ts';
 
 /** Thrown by parseConfig: one line per problem, each naming the variable. Never carries a value. */
 export class ConfigError extends Error {
@@ -62,21 +63,42 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
 
 export type LoadConfigOptions = { env?: Env; envFile?: string | false; exit?: (code: number) => never };
 
+/** The settings a process reads: its schema's keys plus the loader's own (QTP_ENV, QTP_ENV_FILE). */
+export function knownSettings(schema: z.ZodType): Set<string> {
+  const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  return new Set([...keys, ...LOADER_SETTINGS]);
+}
+
+/**
+ * Everything wrong with `env` for this schema, as a process would see it at start: the schema's problems plus,
+ * outside dev (`QTP_ENV`), published example secrets and a passwordless ClickHouse login. Empty values count as unset.
+ */
+export function checkConfig<S extends z.ZodType>(schema: S, env: Env): { config?: z.output<S>; problems: string[] } {
+  const problems: string[] = [];
+  let config: z.output<S> | undefined;
+  try {
+    config = parseConfig(schema, env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  problems.push(...deploymentProblems(knownSettings(schema), env));
+  return problems.length === 0 ? { config, problems } : { problems };
+}
+
 /**
  * Parses the process configuration once at start. On error prints one line per problem to stderr and exits
- * with code 2 (configuration error), before any connection is opened.
+ * with code 2 (configuration error), before any connection is opened. Outside dev (`QTP_ENV` unset or `prod`)
+ * published example secrets and an empty ClickHouse password are errors too (see deployment.ts).
  */
 export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions = {}): z.output<S> {
   const envFile = options.envFile ?? process.env.QTP_ENV_FILE ?? '.env';
   const base = options.env ?? process.env;
   const env = envFile === false ? base : readEnvFile(envFile, base);
-  try {
-    return parseConfig(schema, env);
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`configuration error (fix the settings below and start again):\n`);
-    for (const p of err.problems) process.stderr.write(`  ${p}\n`);
-    const exit = options.exit ?? ((code: number) => process.exit(code));
-    return exit(2);
-  }
+  const { config, problems } = checkConfig(schema, env);
+  if (problems.length === 0) return config as z.output<S>;
+  process.stderr.write(`configuration error (fix the settings below and start again):\n`);
+  for (const p of problems) process.stderr.write(`  ${p}\n`);
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  return exit(2);
 }

@@ -1,30 +1,19 @@
-import { resolve } from 'node:path';
-import { z } from 'zod';
-import { clickhouseEnv, logEnv } from '../config/common.schema.ts';
 import { loadConfig } from '../config/load-config.ts';
 import { createClickHouseAdmin } from '../connections/clickhouse.ts';
 import { createLogger } from '../logging/logger.ts';
+import { migrateEnv } from './migrate.config.ts';
 import { MigrationError, Migrator } from './migrator.ts';
 import { ensureUsers } from './users.ts';
 
-const usage = 'usage: pnpm migrate [up|status|unlock|users]';
+// deploy = up, then users (the compose stack's migrate service: schema first, then the login users of the roles).
+const usage = 'usage: pnpm migrate [up|status|unlock|users|deploy]';
 const command = process.argv[2] ?? 'up';
-if (!['up', 'status', 'unlock', 'users'].includes(command)) {
+if (!['up', 'status', 'unlock', 'users', 'deploy'].includes(command)) {
   process.stderr.write(`${usage}\n`);
   process.exit(64);
 }
 
-const cfg = loadConfig(
-  z.object({
-    ...logEnv,
-    ...clickhouseEnv,
-    MIGRATIONS_DIR: z.string().default(resolve(import.meta.dirname, '../../../../migrations')),
-    CLICKHOUSE_ETL_WRITER_USER: z.string().default('qtp_etl'),
-    CLICKHOUSE_ETL_WRITER_PASSWORD: z.string().min(12).optional(),
-    CLICKHOUSE_DATALENS_USER: z.string().default('datalens'),
-    CLICKHOUSE_DATALENS_PASSWORD: z.string().min(12).optional(),
-  }),
-);
+const cfg = loadConfig(migrateEnv);
 const log = createLogger({ name: 'migrate', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const admin = createClickHouseAdmin(cfg);
 const migrator = new Migrator(admin, { dir: cfg.MIGRATIONS_DIR, database: cfg.CLICKHOUSE_DATABASE, cluster: cfg.CLICKHOUSE_CLUSTER, log });
@@ -45,6 +34,7 @@ try {
   } else {
     const { applied, skipped } = await migrator.up();
     log.info({ database: cfg.CLICKHOUSE_DATABASE, applied, skipped }, applied.length ? 'migrations applied' : 'schema up to date');
+    if (command === 'deploy') await ensureUsers(admin, cfg, log);
   }
 } catch (err) {
   if (err instanceof MigrationError) {
