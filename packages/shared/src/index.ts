@@ -1,7 +1,19 @@
+export { type CliArgs, parseCli, parseDuration, unknownNames, usageError } from './cli/cli.ts';
 export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
 export { ConfigError, type Env, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
 export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, PINNED_SETTINGS } from './connections/clickhouse.ts';
-export { closeRedis, createRedis, type RedisConnection } from './connections/redis.ts';
+export {
+  closeRedis,
+  createRedis,
+  duplicateRedis,
+  formatMs,
+  isConnectionError,
+  type RedisConnection,
+  type RedisOptions,
+  redisAddress,
+  redisReady,
+  reportRedisError,
+} from './connections/redis.ts';
 export {
   buildJobId,
   DEFAULT_RETENTION,
@@ -22,3 +34,25 @@ export { createLogger, type Logger, type LoggerOptions } from './logging/logger.
 export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export {
+  type ApiRequestEvent,
+  type InsertEvent,
+  METRIC_NAMES,
+  type MetricsOptions,
+  PipelineMetrics,
+  QUEUE_STATES,
+  type StreamFreshness,
+} from './ops/metrics.ts';
+export { METRICS_PORTS, type OpsSettings, opsEnv } from './ops/ops-env.ts';
+export {
+  checkReadiness,
+  clickhouseCheck,
+  type OpsServer,
+  type OpsServerOptions,
+  type Readiness,
+  type ReadinessCheck,
+  redisCheck,
+  startOpsServer,
+} from './ops/ops-server.ts';
+export { type ProcessOps, startProcessOps } from './ops/process-ops.ts';
+export { TimeoutError, withTimeout } from './ops/timeout.ts';
