@@ -36,6 +36,7 @@ export {
   type TailOptions,
   type WalkOptions,
 } from './qtickets.client.ts';
+export { endpointOf, type RequestEvent, type RequestObserver } from './request-loop.ts';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy.ts';
 export {
   BARCODE_FIELDS,
