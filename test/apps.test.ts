@@ -110,4 +110,36 @@ describe('apps', () => {
       }
     },
   );
+
+  it('with Redis down an app stays alive and not ready, its Redis errors JSON log lines (nothing raw on stderr)', async () => {
+    const child = spawn(process.execPath, [app('transformer')], {
+      env: {
+        PATH: process.env.PATH,
+        QTP_ENV_FILE: '/dev/null',
+        LOG_FORMAT: 'json',
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        QUEUE_PREFIX: uniqueName('app'),
+        METRICS_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
+    try {
+      const out = await waitForLine(child, /"redis error"[\s\S]*"transformer started"|"transformer started"[\s\S]*"redis error"/, 20_000);
+      const line = out.split('\n').find((l) => l.includes('"ops server listening"'));
+      const url = (JSON.parse(line as string) as { url: string }).url;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: { redis: string } }).checks.redis).toMatch(/^connection /);
+      for (const l of out.split('\n').filter(Boolean)) expect(() => JSON.parse(l), l).not.toThrow();
+      expect(stderr).toBe('');
+    } finally {
+      // (A graceful stop waits for Redis up to the shutdown timeout; not what this test is about.)
+      const exited = new Promise((res) => child.on('exit', res));
+      child.kill('SIGKILL');
+      await exited;
+    }
+  });
 });
