@@ -14,6 +14,7 @@ COPY apps/fetcher/package.json apps/fetcher/
 COPY apps/transformer/package.json apps/transformer/
 COPY apps/writer/package.json apps/writer/
 COPY apps/dashboard/package.json apps/dashboard/
+COPY apps/webhooks/package.json apps/webhooks/
 COPY packages/shared/package.json packages/shared/
 COPY packages/pipeline/package.json packages/pipeline/
 COPY packages/qtickets-client/package.json packages/qtickets-client/
@@ -21,6 +22,7 @@ COPY packages/simulator/package.json packages/simulator/
 COPY packages/testing/package.json packages/testing/
 COPY packages/embedded/package.json packages/embedded/
 COPY packages/dashboard/package.json packages/dashboard/
+COPY packages/status/package.json packages/status/
 COPY docker/image.ts docker/
 # Everything above is the same for every image (one cached layer set); APP matters from here on.
 ARG APP

@@ -22,6 +22,7 @@ export const IMAGES = {
   fetcher: { project: 'apps/fetcher', entry: 'apps/fetcher/src/main.ts' },
   transformer: { project: 'apps/transformer', entry: 'apps/transformer/src/main.ts' },
   writer: { project: 'apps/writer', entry: 'apps/writer/src/main.ts' },
+  webhooks: { project: 'apps/webhooks', entry: 'apps/webhooks/src/main.ts' },
   dashboard: { project: 'apps/dashboard', entry: 'apps/dashboard/src/main.ts' },
   migrate: { project: 'packages/shared', entry: 'packages/shared/src/migrations/migrate.cli.ts' },
   simulator: { project: 'packages/simulator', entry: 'packages/simulator/src/simulator.cli.ts' },

@@ -24,6 +24,25 @@ function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): P
   });
 }
 
+/** The ops server whose address the app logged (METRICS_PORT=0) answers liveness, readiness and metrics. */
+async function expectOpsEndpoints(name: string, log: string): Promise<void> {
+  const line = log.split('\n').find((l) => l.includes('"ops server listening"'));
+  const url = line ? (JSON.parse(line) as { url?: string }).url : undefined;
+  expect(url, log).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+  expect((await fetch(`${url}/healthz`)).status).toBe(200);
+  const ready = await fetch(`${url}/readyz`);
+  const body = (await ready.json()) as { status: string; checks: Record<string, string> };
+  expect(ready.status, JSON.stringify(body)).toBe(200);
+  const uses = name === 'scheduler' || name === 'writer' ? ['clickhouse', 'redis'] : ['redis'];
+  expect(Object.keys(body.checks).sort()).toEqual(uses);
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  for (const queue of ['plan', 'fetch', 'transform', 'write']) {
+    expect(metrics).toMatch(new RegExp(`^qtp_queue_jobs\\{queue="${queue}",state="waiting",service="${name}"\\} \\d+$`, 'm'));
+    expect(metrics).toMatch(new RegExp(`^qtp_queue_workers\\{queue="${queue}",service="${name}"\\} \\d+$`, 'm'));
+  }
+  if (name === 'scheduler') expect(metrics).toMatch(/^qtp_stream_stale_after_seconds\{stream="orders",service="scheduler"\} 900$/m);
+}
+
 describe('apps', () => {
   it.each([
     [
@@ -32,7 +51,11 @@ describe('apps', () => {
       ['CLICKHOUSE_URL', 'SCHEDULE_ORDERS: must be a 5-field cron'],
     ],
     ['fetcher', { REDIS_URL: 'redis://x', QTICKETS_TOKEN: '', PII_HASH_SALT: 'short' }, ['QTICKETS_TOKEN: is required', 'PII_HASH_SALT: must be at least 16']],
-    ['transformer', { TRANSFORM_CONCURRENCY: '0' }, ['REDIS_URL: is required', 'TRANSFORM_CONCURRENCY: must be ≥ 1']],
+    [
+      'transformer',
+      { TRANSFORM_CONCURRENCY: '0', METRICS_PORT: '70000' },
+      ['REDIS_URL: is required', 'TRANSFORM_CONCURRENCY: must be ≥ 1', 'METRICS_PORT: must be ≤ 65535'],
+    ],
     [
       'writer',
       { REDIS_URL: 'redis://x', CLICKHOUSE_URL: 'http://x', CLICKHOUSE_PASSWORD: SECRET, DRY_RUN: 'maybe', WRITER_FLUSH_MS: '1' },
@@ -54,31 +77,73 @@ describe('apps', () => {
     expect(res.stderr + res.stdout).not.toContain(SECRET);
   });
 
-  it.each(['scheduler', 'transformer', 'writer', 'dashboard'])('%s starts against real servers and shuts down gracefully on SIGTERM', async (name) => {
-    const ch = await testWarehouse('app');
+  it.each(['scheduler', 'fetcher', 'transformer', 'writer', 'webhooks', 'dashboard'])(
+    '%s starts against real servers and shuts down gracefully on SIGTERM',
+    async (name) => {
+      const ch = await testWarehouse('app');
+      try {
+        const child = spawn(process.execPath, [app(name)], {
+          env: {
+            PATH: process.env.PATH,
+            QTP_ENV_FILE: '/dev/null',
+            QTP_ENV: 'dev',
+            LOG_FORMAT: 'json',
+            REDIS_URL: inject('redisUrl'),
+            QUEUE_PREFIX: uniqueName('app'),
+            CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
+            CLICKHOUSE_DATABASE: ch.database,
+            DASHBOARD_USER: 'ops',
+            DASHBOARD_PASSWORD_HASH: hashPassword('a-long-enough-password'),
+            DASHBOARD_PORT: String(await freePort()),
+            QTICKETS_TOKEN: 'tok-0123456789abcdef',
+            PII_HASH_SALT: 'salt-0123456789abcdef',
+            WEBHOOK_SECRET: 'webhook-secret-0123456789',
+            WEBHOOK_PORT: '0',
+            METRICS_PORT: '0',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        const out = await waitForLine(child, new RegExp(`"${name} started"|${name} started`), 20_000);
+        if (name !== 'dashboard') await expectOpsEndpoints(name, out);
+        const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+        child.kill('SIGTERM');
+        expect(await exited).toBe(0);
+      } finally {
+        await ch.close();
+      }
+    },
+  );
+
+  it('with Redis down an app stays alive and not ready, its Redis errors JSON log lines (nothing raw on stderr)', async () => {
+    const child = spawn(process.execPath, [app('transformer')], {
+      env: {
+        PATH: process.env.PATH,
+        QTP_ENV_FILE: '/dev/null',
+        QTP_ENV: 'dev',
+        LOG_FORMAT: 'json',
+        REDIS_URL: `redis://127.0.0.1:${await freePort()}`,
+        QUEUE_PREFIX: uniqueName('app'),
+        METRICS_PORT: '0',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr?.on('data', (d) => (stderr += d));
     try {
-      const child = spawn(process.execPath, [app(name)], {
-        env: {
-          PATH: process.env.PATH,
-          QTP_ENV_FILE: '/dev/null',
-          QTP_ENV: 'dev',
-          LOG_FORMAT: 'json',
-          REDIS_URL: inject('redisUrl'),
-          QUEUE_PREFIX: uniqueName('app'),
-          CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
-          CLICKHOUSE_DATABASE: ch.database,
-          DASHBOARD_USER: 'ops',
-          DASHBOARD_PASSWORD_HASH: hashPassword('a-long-enough-password'),
-          DASHBOARD_PORT: String(await freePort()),
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      await waitForLine(child, new RegExp(`"${name} started"|${name} started`), 20_000);
-      const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      const out = await waitForLine(child, /"redis error"[\s\S]*"transformer started"|"transformer started"[\s\S]*"redis error"/, 20_000);
+      const line = out.split('\n').find((l) => l.includes('"ops server listening"'));
+      const url = (JSON.parse(line as string) as { url: string }).url;
+      expect((await fetch(`${url}/healthz`)).status).toBe(200);
+      const ready = await fetch(`${url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(((await ready.json()) as { checks: { redis: string } }).checks.redis).toMatch(/^connection /);
+      for (const l of out.split('\n').filter(Boolean)) expect(() => JSON.parse(l), l).not.toThrow();
+      expect(stderr).toBe('');
     } finally {
-      await ch.close();
+      // (A graceful stop waits for Redis up to the shutdown timeout; not what this test is about.)
+      const exited = new Promise((res) => child.on('exit', res));
+      child.kill('SIGKILL');
+      await exited;
     }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { dashboardEnv, hashPassword } from '@qtp/dashboard';
-import { fetcherEnv, schedulerEnv, transformerEnv, writerEnv } from '@qtp/pipeline';
+import { fetcherEnv, schedulerEnv, transformerEnv, webhooksEnv, writerEnv } from '@qtp/pipeline';
 import { checkConfig, isPublishedValue, knownSettings, migrateEnv, SECRET_SETTINGS } from '@qtp/shared';
 import { TEST_IMAGES } from '@qtp/testing';
 import { describe, expect, it } from 'vitest';
@@ -30,10 +30,11 @@ const SCHEMAS: Record<Exclude<ImageName, 'simulator'>, z.ZodObject> = {
   fetcher: fetcherEnv,
   transformer: transformerEnv,
   writer: writerEnv,
+  webhooks: webhooksEnv,
   dashboard: dashboardEnv,
   migrate: migrateEnv,
 };
-const LONG_RUNNING = ['scheduler', 'fetcher', 'transformer', 'writer', 'dashboard'] as const;
+const LONG_RUNNING = ['scheduler', 'fetcher', 'transformer', 'writer', 'webhooks', 'dashboard'] as const;
 /** packages/shared/src/lifecycle/shutdown.ts: the apps' own shutdown deadline. */
 const APP_SHUTDOWN_MS = 30_000;
 
@@ -46,6 +47,7 @@ const PROD_ENV: Record<string, string> = {
   QTICKETS_TOKEN: 'prod-token-abcdefghijklmnop',
   PII_HASH_SALT: 'prod-salt-0123456789abcdef',
   DASHBOARD_PASSWORD_HASH: hashPassword('a long production password'),
+  WEBHOOK_SECRET: 'prod-webhook-secret-0123456789',
 };
 const ENV_EXAMPLE = parseEnv(readFileSync(join(ROOT, '.env.example'), 'utf8')) as Record<string, string>;
 

@@ -165,6 +165,8 @@ describe.each(Object.keys(IMAGES) as ImageName[])('image %s', (app) => {
         DASHBOARD_USER: 'ops',
         DASHBOARD_PASSWORD_HASH: hashPassword('image-test-password'),
         DASHBOARD_PORT: String(await freePort()),
+        WEBHOOK_SECRET: 'image-test-webhook-secret-0123',
+        WEBHOOK_PORT: '0',
       };
       const [cmd = '', ...args] = entrypoint;
       expect(cmd).toBe('node');

@@ -1,14 +1,25 @@
-import { fetcherEnv, startFetcher } from '@qtp/pipeline';
+import { fetcherEnv, QUEUES, startFetcher } from '@qtp/pipeline';
 import { createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
-import { closeRedis, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';
+import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 
 const cfg = loadConfig(fetcherEnv);
 const log = createLogger({ name: 'fetcher', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-fetcher');
-const api = createQTicketsClient({ baseUrl: cfg.QTICKETS_BASE_URL, token: cfg.QTICKETS_TOKEN, filterEncoding: cfg.QTICKETS_FILTER_ENCODING, logger: log });
+const redis = createRedis(cfg.REDIS_URL, 'qtp-fetcher', { log });
+const ops = await startProcessOps({ service: 'fetcher', settings: cfg, log, redis, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const api = createQTicketsClient({
+  baseUrl: cfg.QTICKETS_BASE_URL,
+  token: cfg.QTICKETS_TOKEN,
+  filterEncoding: cfg.QTICKETS_FILTER_ENCODING,
+  logger: log,
+  onRequest: ops.metrics.apiRequest,
+});
 const fetcher = startFetcher(cfg, { redis, log, api, verifyFilter });
+for (const w of fetcher.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)
+  .add('readiness', async () => ops.server.drain())
   .add('fetcher', fetcher.close)
+  .add('metrics', () => ops.metrics.close())
   .add('redis', () => closeRedis(redis))
+  .add('ops server', ops.server.close)
   .install();
-log.info({ baseUrl: cfg.QTICKETS_BASE_URL, token: tokenFingerprint(cfg.QTICKETS_TOKEN), rps: cfg.QTICKETS_RPS }, 'fetcher started');
+log.info({ baseUrl: cfg.QTICKETS_BASE_URL, token: tokenFingerprint(cfg.QTICKETS_TOKEN), rps: cfg.QTICKETS_RPS, ops: ops.server.url }, 'fetcher started');

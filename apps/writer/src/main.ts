@@ -1,14 +1,22 @@
-import { startWriter, writerEnv } from '@qtp/pipeline';
-import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';
+import { QUEUES, startWriter, writerEnv } from '@qtp/pipeline';
+import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 
 const cfg = loadConfig(writerEnv);
 const log = createLogger({ name: 'writer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-writer');
+const redis = createRedis(cfg.REDIS_URL, 'qtp-writer', { log });
 const clickhouse = createClickHouse(cfg);
-const writer = startWriter(cfg, { redis, clickhouse, log });
+const ops = await startProcessOps({ service: 'writer', settings: cfg, log, redis, clickhouse, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const writer = startWriter(cfg, { redis, clickhouse, log, onInsert: ops.metrics.insert });
+for (const w of writer.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)
+  .add('readiness', async () => ops.server.drain())
   .add('writer', writer.close)
+  .add('metrics', () => ops.metrics.close())
   .add('clickhouse', () => clickhouse.close())
   .add('redis', () => closeRedis(redis))
+  .add('ops server', ops.server.close)
   .install();
-log.info({ batchRows: cfg.WRITER_BATCH_ROWS, flushMs: cfg.WRITER_FLUSH_MS, dryRun: cfg.DRY_RUN, database: cfg.CLICKHOUSE_DATABASE }, 'writer started');
+log.info(
+  { batchRows: cfg.WRITER_BATCH_ROWS, flushMs: cfg.WRITER_FLUSH_MS, dryRun: cfg.DRY_RUN, database: cfg.CLICKHOUSE_DATABASE, ops: ops.server.url },
+  'writer started',
+);

@@ -4,12 +4,19 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { HonoAdapter } from '@bull-board/hono';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { QUEUES } from '@qtp/pipeline';
-import type { RedisConnection } from '@qtp/shared';
+import { type RedisConnection, reportRedisError } from '@qtp/shared';
 import { Queue } from 'bullmq';
 import { Hono } from 'hono';
 import { verifyPassword } from './password-hash.ts';
 
-export type DashboardOptions = { redis: RedisConnection; prefix: string; user: string; passwordHash: string };
+export type DashboardOptions = {
+  redis: RedisConnection;
+  prefix: string;
+  user: string;
+  passwordHash: string;
+  /** Look only: Bull Board refuses every action (retry, clean, promote, remove, pause, add) with 405. */
+  readOnly?: boolean;
+};
 
 const sameText = (a: string, b: string) => {
   const x = Buffer.from(a);
@@ -20,12 +27,22 @@ const sameText = (a: string, b: string) => {
 /**
  * Bull Board over every queue of the pipeline (plan, fetch, transform, write) at `/`, behind basic auth. Job data is
  * PII-free by design (the fetcher drops personal data before anything reaches Redis), so it is safe to show.
+ * `GET /healthz` answers without authentication (for container healthchecks).
  */
 export function createDashboardApp(o: DashboardOptions): { app: Hono; queues: Queue[]; close: () => Promise<void> } {
-  const queues = Object.values(QUEUES).map((name) => new Queue(name, { connection: o.redis, prefix: o.prefix }));
+  const queues = Object.values(QUEUES).map((name) => {
+    const q = new Queue(name, { connection: o.redis, prefix: o.prefix });
+    q.on('error', (err) => reportRedisError(o.redis, err, `queue ${name}`));
+    return q;
+  });
   const board = new HonoAdapter(serveStatic);
   board.setBasePath('/');
-  createBullBoard({ queues: queues.map((q) => new BullMQAdapter(q)), serverAdapter: board, options: { uiConfig: { boardTitle: 'qtickets-pipeline' } } });
+  const readOnlyMode = o.readOnly === true;
+  createBullBoard({
+    queues: queues.map((q) => new BullMQAdapter(q, { readOnlyMode, allowRetries: !readOnlyMode })),
+    serverAdapter: board,
+    options: { uiConfig: { boardTitle: readOnlyMode ? 'qtickets-pipeline (read-only)' : 'qtickets-pipeline' } },
+  });
   const app = new Hono();
   app.get('/healthz', (c) => c.text('ok'));
   app.use('*', async (c, next) => {

@@ -61,3 +61,44 @@ describe('dashboard over a real Redis', () => {
     expect((await dash.app.request('/healthz')).status).toBe(200);
   });
 });
+
+describe('read-only dashboard (DASHBOARD_READ_ONLY)', () => {
+  let r: TestRedis;
+  let dash: ReturnType<typeof createDashboardApp>;
+  beforeAll(async () => {
+    r = testRedis('dashro');
+    dash = createDashboardApp({ redis: r.redis, prefix: r.prefix, user: 'ops', passwordHash: hashPassword(PASSWORD), readOnly: true });
+    const q = new Queue(fetchJob.queue, { connection: r.redis, prefix: r.prefix });
+    await q.add(fetchJob.queue, { kind: 'page', runId: 'r2', stream: 'orders', query: 'list', page: 1 }, { jobId: 'r2|list|p1' });
+    await q.close();
+  });
+  afterAll(async () => {
+    await dash.close();
+    await r.close();
+  });
+
+  it('shows queues and jobs, marked read-only', async () => {
+    const res = await dash.app.request('/api/queues?activeQueue=fetch&status=waiting', { headers: basic('ops', PASSWORD) });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { queues: Array<{ name: string; readOnlyMode: boolean; jobs: Array<{ id: string }> }> };
+    expect(body.queues.every((q) => q.readOnlyMode)).toBe(true);
+    expect(body.queues.find((q) => q.name === 'fetch')?.jobs.map((j) => j.id)).toContain('r2|list|p1');
+  });
+
+  it.each([
+    ['retry every failed job', '/api/queues/fetch/retry/failed'],
+    ['clean the waiting jobs', '/api/queues/fetch/clean/waiting'],
+    ['promote', '/api/queues/fetch/promote'],
+    ['remove one job', `/api/queues/fetch/${encodeURIComponent('r2|list|p1')}/clean`],
+    ['empty the queue', '/api/queues/fetch/empty'],
+  ])('refuses to %s (405) and changes nothing', async (_what, path) => {
+    const res = await dash.app.request(path, { method: 'PUT', headers: basic('ops', PASSWORD) });
+    expect(res.status).toBe(405);
+    const q = new Queue(fetchJob.queue, { connection: r.redis, prefix: r.prefix });
+    try {
+      expect(await q.getJobState('r2|list|p1')).toBe('waiting');
+    } finally {
+      await q.close();
+    }
+  });
+});

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { createLogger, intFromEnv, loadConfig, logEnv } from '@qtp/shared';
+import { createLogger, intFromEnv, loadConfig, logEnv, parseCli } from '@qtp/shared';
 import { z } from 'zod';
 import { startClickHouse } from './clickhouse.launcher.ts';
 import { startRedis } from './redis.launcher.ts';
@@ -8,6 +8,13 @@ import { startRedis } from './redis.launcher.ts';
  * `pnpm services`: a persistent local ClickHouse and Redis for running the stack without Docker.
  * Data stays in EMBEDDED_DATA_DIR between runs; Ctrl-C stops both.
  */
+parseCli(
+  'services',
+  `usage: pnpm services
+  a persistent local ClickHouse (HTTP EMBEDDED_CLICKHOUSE_HTTP_PORT, default 18123) and Redis (EMBEDDED_REDIS_PORT, default
+  16379), data in EMBEDDED_DATA_DIR (default .data); prints CLICKHOUSE_URL and REDIS_URL; Ctrl-C stops both`,
+  {},
+);
 const cfg = loadConfig(
   z.object({
     ...logEnv,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import { planRunJob, StateRepository } from '@qtp/pipeline';
 import {
   closeRedis,
@@ -15,6 +15,7 @@ import {
   loadConfig,
   logEnv,
   Migrator,
+  parseCli,
 } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
 import { z } from 'zod';
@@ -29,7 +30,12 @@ import { dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales
  * summary from the views after every completed run; the simulator's clock runs DEMO_CLOCK_SPEED times faster than
  * real time so new orders, payments and refunds keep arriving. `--once` stops after the first run.
  */
-const { values: flags } = parseArgs({ options: { once: { type: 'boolean', default: false } } });
+const USAGE = `usage: pnpm start [--once]
+  runs the whole pipeline on the embedded default: QTickets simulator, local ClickHouse and Redis (or CLICKHOUSE_URL /
+  REDIS_URL when set), migrations, and the four apps as separate processes (logs in EMBEDDED_DATA_DIR/logs; their ops
+  endpoints on free ports, see each log's "ops server listening" line); prints the sales summary after every run
+  --once   stop after the first completed run (exit 0 when the summary matches the simulator's ground truth)`;
+const { values: flags } = parseCli('start', USAGE, { once: { type: 'boolean', default: false } });
 const ROOT = resolve(import.meta.dirname, '../../..');
 const cfg = loadConfig(
   z.object({
@@ -92,6 +98,8 @@ const env: NodeJS.ProcessEnv = {
   FETCH_CONCURRENCY: '4',
   PII_HASH_SALT: randomBytes(24).toString('hex'),
   SCHEDULE_ORDERS: cfg.DEMO_SCHEDULE,
+  // Many processes on one host: each app's ops server (/healthz, /readyz, /metrics) on a free port.
+  METRICS_PORT: '0',
 };
 let stopping = false;
 const children = spawnApps(env, join(cfg.EMBEDDED_DATA_DIR, 'logs'), (app, code) => {
@@ -102,7 +110,7 @@ const children = spawnApps(env, join(cfg.EMBEDDED_DATA_DIR, 'logs'), (app, code)
 });
 out(`apps started: ${[...children.keys()].join(', ')} (logs in ${join(cfg.EMBEDDED_DATA_DIR, 'logs')})\n`);
 
-const redis = createRedis(redisUrl, 'qtp-start');
+const redis = createRedis(redisUrl, 'qtp-start', { log });
 const clickhouse = createClickHouse(ch);
 const planQueue = createQueue(planRunJob, redis, 'qtp');
 await enqueue(planQueue, planRunJob, { stream: 'events', mode: 'reconcile', requestId: `start-${Date.now()}` });

@@ -37,6 +37,7 @@ export {
   type UnpagedResource,
   type WalkOptions,
 } from './qtickets.client.ts';
+export { endpointOf, type RequestEvent, type RequestObserver } from './request-loop.ts';
 export { backoffDelay, DEFAULT_RETRY, parseRetryAfter, type RetryOptions } from './retry-policy.ts';
 export {
   BARCODE_FIELDS,

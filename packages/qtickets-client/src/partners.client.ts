@@ -8,7 +8,7 @@ import { AuthError, InvalidResponseError, NotFoundError, PartnerError, type QTic
 import { createTransport, type HttpRequest, type HttpResult, joinPath, normaliseBaseUrl, type Timeouts } from './http-transport.ts';
 import { isJsonRecord, parseApiJson } from './json.ts';
 import type { FilterEncoding } from './params.ts';
-import { type LoopDeps, realSleep, sendWithRetry } from './request-loop.ts';
+import { type LoopDeps, type RequestObserver, realSleep, sendWithRetry } from './request-loop.ts';
 import { interpretRestResponse } from './responses.ts';
 import { type RetryOptions, resolveRetryOptions } from './retry-policy.ts';
 import {
@@ -35,6 +35,8 @@ export type PartnersClientOptions = {
   random?: () => number;
   now?: () => number;
   userAgent?: string;
+  /** Called after every HTTP attempt (metrics); never lets an exception through to the request. */
+  onRequest?: RequestObserver;
 };
 
 /** Search filter of tickets/find: each key a scalar or an array. */
@@ -71,6 +73,7 @@ export class PartnersClient {
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      onRequest: options.onRequest,
     };
   }
 

@@ -10,7 +10,7 @@ import { createTransport, type HttpRequest, joinPath, normaliseBaseUrl, type Tim
 import { isJsonRecord, type JsonRecord, type JsonValue } from './json.ts';
 import { LIST_RESOURCES, type ListPage, type ListResource, readListEnvelope } from './paging.ts';
 import { compactParams, type FilterEncoding, type RequestParams } from './params.ts';
-import { type LoopDeps, realSleep, sendWithRetry } from './request-loop.ts';
+import { type LoopDeps, type RequestObserver, realSleep, sendWithRetry } from './request-loop.ts';
 import { interpretRestResponse } from './responses.ts';
 import { type RetryOptions, resolveRetryOptions } from './retry-policy.ts';
 import { type Barcode, type BarcodeField, type BarcodeScan, barcodeListSchema, barcodeScanSchema } from './schemas/barcodes.schema.ts';
@@ -38,6 +38,8 @@ export type QTicketsClientOptions = {
   /** Clock for the total-time budget and HTTP-date Retry-After. */
   now?: () => number;
   userAgent?: string;
+  /** Called after every HTTP attempt (metrics); never lets an exception through to the request. */
+  onRequest?: RequestObserver;
 };
 
 /** Lists served whole, without paging. */
@@ -91,6 +93,7 @@ export class QTicketsClient {
       sleep: options.sleep ?? realSleep,
       random: options.random ?? Math.random,
       now: options.now ?? Date.now,
+      onRequest: options.onRequest,
     };
     // Interpretation needs the secret only to scrub echoed server messages.
     this.#interpret = (result, request, nowMs) => interpretRestResponse(result, request, secret, nowMs);

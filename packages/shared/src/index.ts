@@ -1,3 +1,4 @@
+export { type CliArgs, parseCli, parseDuration, unknownNames, usageError } from './cli/cli.ts';
 export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
 export {
   DEV_ONLY_PREFIX,
@@ -11,7 +12,18 @@ export {
 } from './config/deployment.ts';
 export { ConfigError, checkConfig, type Env, knownSettings, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
 export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, isClickHouseUnavailable, PINNED_SETTINGS } from './connections/clickhouse.ts';
-export { closeRedis, createRedis, type RedisConnection } from './connections/redis.ts';
+export {
+  closeRedis,
+  createRedis,
+  duplicateRedis,
+  formatMs,
+  isConnectionError,
+  type RedisConnection,
+  type RedisOptions,
+  redisAddress,
+  redisReady,
+  reportRedisError,
+} from './connections/redis.ts';
 export {
   buildJobId,
   DEFAULT_RETENTION,
@@ -33,3 +45,25 @@ export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export {
+  type ApiRequestEvent,
+  type InsertEvent,
+  METRIC_NAMES,
+  type MetricsOptions,
+  PipelineMetrics,
+  QUEUE_STATES,
+  type StreamFreshness,
+} from './ops/metrics.ts';
+export { METRICS_PORTS, type OpsSettings, opsEnv } from './ops/ops-env.ts';
+export {
+  checkReadiness,
+  clickhouseCheck,
+  type OpsServer,
+  type OpsServerOptions,
+  type Readiness,
+  type ReadinessCheck,
+  redisCheck,
+  startOpsServer,
+} from './ops/ops-server.ts';
+export { type ProcessOps, startProcessOps } from './ops/process-ops.ts';
+export { TimeoutError, withTimeout } from './ops/timeout.ts';

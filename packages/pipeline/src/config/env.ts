@@ -1,4 +1,4 @@
-import { boolFromEnv, clickhouseEnv, intFromEnv, logEnv, redisEnv } from '@qtp/shared';
+import { boolFromEnv, clickhouseEnv, intFromEnv, logEnv, METRICS_PORTS, opsEnv, redisEnv } from '@qtp/shared';
 import { z } from 'zod';
 import { STREAM_DEFINITIONS } from '../streams/registry.ts';
 import { cronSetting, durationSetting } from './settings.ts';
@@ -9,18 +9,12 @@ const streamSettings = Object.assign(
   ...STREAM_DEFINITIONS.flatMap((s) => [...s.schedules.map((sc) => ({ [sc.env]: cronSetting.default(sc.pattern) })), s.settings ?? {}]),
 ) as Record<string, z.ZodType>;
 
-/**
- * The process's health/metrics listener (GET /healthz, /readyz, /metrics), which the compose healthchecks call.
- * Default ports: scheduler 9101, fetcher 9102, transformer 9103, writer 9104 (webhooks 9105).
- */
-export const metricsEnv = (port: number) => ({
-  METRICS_HOST: z.string().default('127.0.0.1'),
-  METRICS_PORT: intFromEnv(0, 65_535).default(port),
-});
+/** Each app's health/metrics listener (GET /healthz, /readyz, /metrics), which the compose healthchecks call. */
+const ops = (app: keyof typeof METRICS_PORTS) => opsEnv(METRICS_PORTS[app]);
 
 export const schedulerEnv = z.object({
   ...logEnv,
-  ...metricsEnv(9101),
+  ...ops('scheduler'),
   ...redisEnv,
   ...clickhouseEnv,
   ...streamSettings,
@@ -30,7 +24,7 @@ export const schedulerEnv = z.object({
 
 export const fetcherEnv = z.object({
   ...logEnv,
-  ...metricsEnv(9102),
+  ...ops('fetcher'),
   ...redisEnv,
   QTICKETS_BASE_URL: z.url({ message: 'must be a URL such as https://qtickets.ru/api/rest/v1' }).default('https://qtickets.ru/api/rest/v1'),
   QTICKETS_TOKEN: z.string().min(8, 'must be set to the QTickets API token (at least 8 characters)'),
@@ -42,14 +36,14 @@ export const fetcherEnv = z.object({
 
 export const transformerEnv = z.object({
   ...logEnv,
-  ...metricsEnv(9103),
+  ...ops('transformer'),
   ...redisEnv,
   TRANSFORM_CONCURRENCY: intFromEnv(1, 256).default(4),
 });
 
 export const writerEnv = z.object({
   ...logEnv,
-  ...metricsEnv(9104),
+  ...ops('writer'),
   ...redisEnv,
   ...clickhouseEnv,
   WRITER_BATCH_ROWS: intFromEnv(1, 10_000_000).default(50_000),
@@ -62,6 +56,7 @@ export const writerEnv = z.object({
 
 export const webhooksEnv = z.object({
   ...logEnv,
+  ...ops('webhooks'),
   ...redisEnv,
   /** The secret configured for the webhooks in the QTickets back office (HMAC-SHA1 of the body, X-Signature). */
   WEBHOOK_SECRET: z.string().min(16, 'must be set to the webhook secret from the QTickets back office (at least 16 characters)'),

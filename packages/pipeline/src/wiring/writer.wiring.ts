@@ -14,6 +14,7 @@ export type WriterDeps = {
   clickhouse: ClickHouseClient;
   log: Logger;
   afterInsert?: BatchWriterOptions['afterInsert'];
+  onInsert?: BatchWriterOptions['onInsert'];
   /** BullMQ lock settings (tests shorten them to exercise stalled-job recovery). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -28,6 +29,7 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     log: deps.log,
     dryRun: cfg.DRY_RUN,
     ...(deps.afterInsert ? { afterInsert: deps.afterInsert } : {}),
+    ...(deps.onInsert ? { onInsert: deps.onInsert } : {}),
   });
   const tracker = new RunTracker(deps.redis, cfg.QUEUE_PREFIX);
   const writeDeps = {

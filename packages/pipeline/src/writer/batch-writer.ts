@@ -16,6 +16,8 @@ export type BatchWriterOptions = {
   dryRun?: boolean;
   /** Called after ClickHouse confirmed an insert, before the jobs in it are released (tests use it to crash here). */
   afterInsert?: (table: string, rows: number) => Promise<void>;
+  /** Observer (metrics): every insert, confirmed or failed, with its row count and latency. Must not throw. */
+  onInsert?: (e: { table: string; rows: number; durationMs: number; ok: boolean }) => void;
 };
 
 /**
@@ -87,12 +89,18 @@ export class BatchWriter {
       return;
     }
     const started = Date.now();
-    await this.#ch.insert({
+    const inserted = this.#ch.insert({
       table,
       values: buf.rows,
       format: 'JSONEachRow',
       clickhouse_settings: { async_insert: 0, insert_deduplicate: 1, insert_deduplication_token: token },
     });
+    const observe = (ok: boolean) => this.#o.onInsert?.({ table, rows: buf.rows.length, durationMs: Date.now() - started, ok });
+    inserted.then(
+      () => observe(true),
+      () => observe(false),
+    );
+    await inserted;
     log.debug({ ms: Date.now() - started }, 'batch inserted');
     if (this.#o.afterInsert) await this.#o.afterInsert(table, buf.rows.length);
   }

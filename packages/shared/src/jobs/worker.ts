@@ -1,7 +1,7 @@
 import { type Job, Queue, UnrecoverableError, Worker, type WorkerOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import { closeRedis } from '../connections/redis.ts';
+import { closeRedis, duplicateRedis, isConnectionError, reportRedisError } from '../connections/redis.ts';
 import type { Logger } from '../logging/logger.ts';
 import { type JobDefinition, PayloadError, parsePayload } from './job-definition.ts';
 
@@ -24,7 +24,10 @@ export type WorkerSettings = {
 };
 
 export function createQueue(def: JobDefinition, connection: Redis, prefix: string): Queue {
-  return new Queue(def.queue, { connection, prefix });
+  const queue = new Queue(def.queue, { connection, prefix });
+  // BullMQ re-emits its connection's errors on the queue; unheard, they would go to console.error.
+  queue.on('error', (err) => reportRedisError(connection, err, `queue ${def.queue}`));
+  return queue;
 }
 
 /**
@@ -35,7 +38,7 @@ export function createQueue(def: JobDefinition, connection: Redis, prefix: strin
 export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler: JobHandler<S>, settings: WorkerSettings): Worker {
   const log = settings.logger.child({ queue: def.queue });
   // A worker blocks on its connection, so it gets its own; it is closed with the worker.
-  const connection = settings.connection.duplicate();
+  const connection = duplicateRedis(settings.connection);
   const worker = new Worker(
     def.queue,
     async (job: Job) => {
@@ -62,7 +65,10 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
   worker.on('failed', (job, err) => {
     log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
   });
-  worker.on('error', (err) => log.error({ err }, 'worker error'));
+  worker.on('error', (err) => {
+    if (isConnectionError(err)) reportRedisError(connection, err, `worker ${def.queue}`);
+    else log.error({ err }, 'worker error');
+  });
   worker.on('closed', () => void closeRedis(connection));
   return worker;
 }

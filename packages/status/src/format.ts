@@ -1,0 +1,50 @@
+import { formatDuration, type StatusReport } from './status.ts';
+
+function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)].join('\n');
+}
+
+const iso = (v: string | null) => (v ? v.replace(/\.\d{3}Z$/, 'Z') : '-');
+
+/** The human-readable status: streams, queues, then problems (or "healthy"). */
+export function formatStatus(r: StatusReport): string {
+  const streams = table(
+    ['stream', 'watermark', 'high-water id', 'last success', 'lag', 'stale after', 'state'],
+    r.streams.map((s) => [
+      s.stream,
+      iso(s.watermark),
+      s.highWaterId === null ? '-' : String(s.highWaterId),
+      iso(s.lastSuccessAt),
+      s.lagSeconds === null ? '-' : formatDuration(s.lagSeconds),
+      formatDuration(s.staleAfterSeconds),
+      [s.stale ? 'STALE' : 'ok', ...s.running.map((run) => `running ${run.runId} (${run.pagesDone}/${run.pagesPlanned} pages)`)].join(', '),
+    ]),
+  );
+  const queues = r.queues.length
+    ? table(
+        ['queue', 'waiting', 'active', 'delayed', 'failed', 'workers'],
+        r.queues.map((q) => [
+          q.queue,
+          String(q.waiting),
+          String(q.active),
+          String(q.delayed),
+          String(q.failed),
+          q.workers === 0 ? '0 (none!)' : String(q.workers),
+        ]),
+      )
+    : '(queues unknown)';
+  const problems = r.problems.length ? `problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : 'healthy: every stream fresh, every queue has a worker';
+  return `status at ${iso(r.checkedAt)}\n\n${streams}\n\n${queues}\n\n${problems}\n`;
+}
+
+/** `--check`: one line per problem, or one "ok" line. */
+export function formatCheck(r: StatusReport): string {
+  if (r.problems.length === 0) return `ok: ${r.streams.length} streams fresh, ${r.queues.length} queues with live workers\n`;
+  return r.problems.map((p) => `problem: ${p}\n`).join('');
+}

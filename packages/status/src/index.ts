@@ -1,0 +1,15 @@
+export { formatCheck, formatStatus } from './format.ts';
+export { streamFreshness } from './freshness.ts';
+export {
+  cronMaxGapMs,
+  DEFAULT_STALE_AFTER_MS,
+  MIN_STALE_AFTER_MS,
+  STALE_INTERVALS,
+  type StaleAfter,
+  scheduleKey,
+  staleAfter,
+  staleAfterKey,
+  stalenessEnv,
+} from './staleness.ts';
+export { collectStatus, formatDuration, type QueueStatus, type RunningRun, type StatusOptions, type StatusReport, type StreamStatus } from './status.ts';
+export { watchDownstreamWorkers } from './worker-watch.ts';

@@ -1,0 +1,121 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { freePort } from '@qtp/embedded';
+import { uniqueName } from '@qtp/testing';
+import { describe, expect, inject, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const COMMANDS: Record<string, string> = {
+  requeue: 'packages/pipeline/src/requeue/requeue.cli.ts',
+  status: 'packages/status/src/status.cli.ts',
+  migrate: 'packages/shared/src/migrations/migrate.cli.ts',
+  simulator: 'packages/simulator/src/simulator.cli.ts',
+  start: 'packages/embedded/src/start.cli.ts',
+  services: 'packages/embedded/src/services.cli.ts',
+  'dashboard:password': 'packages/dashboard/src/hash-password.cli.ts',
+};
+
+type Result = { code: number | null; out: string; err: string; ms: number };
+
+function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const started = Date.now();
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [resolve(ROOT, COMMANDS[command] as string), ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('error', rej);
+    child.on('close', (code) => res({ code, out, err, ms: Date.now() - started }));
+  });
+}
+
+describe('every command', () => {
+  it.each(Object.keys(COMMANDS))('%s --help: usage on stdout, exit 0, nothing started', async (command) => {
+    const r = await run(command, ['--help']);
+    expect(r.err).toBe('');
+    expect(r.out).toMatch(/^usage: /i);
+    expect(r.code).toBe(0);
+  });
+
+  it.each([
+    ['requeue', ['--bogus', 'orders']],
+    ['status', ['--bogus']],
+    ['migrate', ['sideways']],
+    ['start', ['--bogus']],
+  ])('%s with a bad argument: one line naming it, the usage, exit 2, no stack trace', async (command, args) => {
+    const r = await run(command, args);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toMatch(new RegExp(`^${command}: .*(bogus|sideways)`));
+    expect(r.err).toMatch(/usage: /);
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('stream names', () => {
+  it.each([
+    ['requeue', ['tickets']],
+    ['status', ['orders', 'tickets', '--check']],
+  ])('%s names the unknown stream and the known ones (exit 2)', async (command, args) => {
+    const r = await run(command, args);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe(`${command}: unknown stream "tickets" (streams: orders, events)`);
+  });
+});
+
+describe('requeue', () => {
+  it('refuses a window that starts in the future', async () => {
+    const from = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 5 * 86_400_000).toISOString().slice(0, 10);
+    const r = await run('requeue', ['orders', '--from', from, '--to', to]);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toMatch(new RegExp(`^requeue: --from ${from} is in the future`));
+  });
+
+  it('accepts a window that ends in the future but starts in the past (validation only: a bad --timeout stops it)', async () => {
+    const from = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const to = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const r = await run('requeue', ['orders', '--from', from, '--to', to, '--timeout', 'soon']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('requeue: --timeout: "soon" is not a duration such as 30s, 15m or 2h');
+  });
+
+  it('--wait with Redis unreachable ends within the timeout with one line', async () => {
+    const port = await freePort();
+    const r = await run('requeue', ['orders', '--wait', '--timeout', '2s'], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(r.code).toBe(1);
+    expect(r.out).toBe('');
+    expect(r.err).toBe(`requeue: Redis at 127.0.0.1:${port} not reachable within 2 s (ECONNREFUSED)\n`);
+    expect(r.ms).toBeLessThan(15_000);
+  });
+
+  it('--wait with no scheduler running ends at the timeout with one line saying so', async () => {
+    const r = await run('requeue', ['events', '--wait', '--timeout', '3s'], { REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniqueName('cli') });
+    expect(r.out).toMatch(/^enqueued events\|plan\|reconcile\|cli-\d+\n$/);
+    expect(r.err).toMatch(
+      /^requeue: plan job events\|plan\|reconcile\|cli-\d+ not started after 3 s \(--timeout\); no live worker on the plan queue \(is the scheduler running\?\); it stays queued\n$/,
+    );
+    expect(r.code).toBe(1);
+  });
+});
+
+describe('migrate and status', () => {
+  it('an unreachable ClickHouse or Redis is one line each, exit 1', async () => {
+    const [chPort, redisPort] = [await freePort(), await freePort()];
+    const env = { CLICKHOUSE_URL: `http://127.0.0.1:${chPort}`, REDIS_URL: `redis://127.0.0.1:${redisPort}` };
+    const m = await run('migrate', ['status'], env);
+    expect(m.code).toBe(1);
+    expect(m.err).toBe(`migrate: ClickHouse at 127.0.0.1:${chPort} not reachable: connect ECONNREFUSED 127.0.0.1:${chPort}\n`);
+    const s = await run('status', ['--check', '--timeout', '2s'], env);
+    expect(s.code).toBe(1);
+    expect(s.err).toBe('');
+    expect(s.out.split('\n').filter(Boolean)).toEqual([
+      `problem: Redis unreachable (queues and runs unknown): Redis at 127.0.0.1:${redisPort} not reachable within 2 s (ECONNREFUSED)`,
+      `problem: ClickHouse unreachable (stream state unknown): ClickHouse at 127.0.0.1:${chPort}: connect ECONNREFUSED 127.0.0.1:${chPort}`,
+    ]);
+  });
+});
