@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '@qtp/embedded';
+import { STREAMS } from '@qtp/pipeline';
 import { uniqueName } from '@qtp/testing';
 import { describe, expect, inject, it } from 'vitest';
 
@@ -22,7 +23,7 @@ function run(command: string, args: string[], env: Record<string, string> = {}):
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [resolve(ROOT, COMMANDS[command] as string), ...args], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', ...env },
+      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -63,7 +64,7 @@ describe('stream names', () => {
   ])('%s names the unknown stream and the known ones (exit 2)', async (command, args) => {
     const r = await run(command, args);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe(`${command}: unknown stream "tickets" (streams: orders, events)`);
+    expect(r.err.split('\n')[0]).toBe(`${command}: unknown stream "tickets" (streams: ${STREAMS.join(', ')})`);
   });
 });
 
