@@ -2,6 +2,9 @@ import type { ClickHouseClient } from '@qtp/shared';
 import { toClickHouseUtc } from '../../common/moscow-time.ts';
 
 /**
+ * The rows to copy are filtered in a subquery: in `SELECT * REPLACE (… AS _run_id) … WHERE _run_id != …` ClickHouse
+ * resolves the WHERE against the REPLACE aliases, which would select nothing.
+ *
  * A table whose rows carry the run that last saw them (`_run_id`), a deletion flag and `vanished_at`. After a
  * complete full refresh, every row that an earlier run saw and this one did not is copied with the flag and
  * `vanished_at` set at a newer `_ver`, so under FINAL it reads as deleted upstream; if the record comes back, the
@@ -23,9 +26,10 @@ export async function markVanished(ch: ClickHouseClient, rule: VanishRule, runId
     query: `INSERT INTO ${rule.table}
             SELECT * REPLACE (1 AS ${rule.deletedColumn}, toDateTime64({stamp:String}, 3, 'UTC') AS vanished_at,
                               toDateTime64({stamp:String}, 3, 'UTC') AS _ver, {runId:String} AS _run_id)
-            FROM ${rule.table} FINAL WHERE ${where}`,
+            FROM (SELECT * FROM ${rule.table} FINAL WHERE ${where})`,
     query_params: { runId, stamp },
     clickhouse_settings: { async_insert: 0, insert_deduplicate: 0 },
   });
   return n;
 }
+
