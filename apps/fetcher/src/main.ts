@@ -1,14 +1,33 @@
 import { fetcherEnv, startFetcher } from '@qtp/pipeline';
-import { createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
+import { createPartnersClient, createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';
 
 const cfg = loadConfig(fetcherEnv);
 const log = createLogger({ name: 'fetcher', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const redis = createRedis(cfg.REDIS_URL, 'qtp-fetcher');
 const api = createQTicketsClient({ baseUrl: cfg.QTICKETS_BASE_URL, token: cfg.QTICKETS_TOKEN, filterEncoding: cfg.QTICKETS_FILTER_ENCODING, logger: log });
-const fetcher = startFetcher(cfg, { redis, log, api, verifyFilter });
+// Partners API: optional, with short timeouts and few in-job retries so a failing partners host holds a fetch slot
+// briefly (BullMQ's backoff between attempts frees the slot for the REST streams).
+const partners = cfg.QTICKETS_PARTNERS_TOKEN
+  ? createPartnersClient({
+      baseUrl: cfg.QTICKETS_PARTNERS_BASE_URL,
+      partnerKey: cfg.QTICKETS_PARTNERS_TOKEN,
+      logger: log,
+      timeouts: { connectMs: 5_000, responseMs: 20_000, readMs: 20_000 },
+      retry: { maxAttempts: 3, maxTotalMs: 30_000 },
+    })
+  : null;
+const fetcher = startFetcher(cfg, { redis, log, api, partners, verifyFilter });
 new Shutdown(log)
   .add('fetcher', fetcher.close)
   .add('redis', () => closeRedis(redis))
   .install();
-log.info({ baseUrl: cfg.QTICKETS_BASE_URL, token: tokenFingerprint(cfg.QTICKETS_TOKEN), rps: cfg.QTICKETS_RPS }, 'fetcher started');
+log.info(
+  {
+    baseUrl: cfg.QTICKETS_BASE_URL,
+    token: tokenFingerprint(cfg.QTICKETS_TOKEN),
+    rps: cfg.QTICKETS_RPS,
+    partners: partners ? { baseUrl: partners.baseUrl, key: partners.keyFingerprint } : 'off (QTICKETS_PARTNERS_TOKEN not set)',
+  },
+  'fetcher started',
+);

@@ -33,3 +33,37 @@ export async function markVanished(ch: ClickHouseClient, rule: VanishRule, runId
   return n;
 }
 
+/**
+ * A per-parent full refresh: each run refreshes some parents (shows), each refresh logged in `parents.table` with the
+ * run's `_run_id`. After a complete run, the rows of the parents this run refreshed that the run did not see are
+ * copied with `deletedColumn` = `deletedValue`, `vanished_at` and a newer `_ver`; other parents' rows stay as they are.
+ */
+export type ParentVanishRule = {
+  table: string;
+  deletedColumn: string;
+  /** What the column says once the row is gone: 1 for an `is_deleted` flag, 0 for an `is_valid` one. */
+  deletedValue: 0 | 1;
+  parents: { table: string; keys: readonly string[] };
+};
+
+export async function markVanishedInParents(ch: ClickHouseClient, rule: ParentVanishRule, runId: string, now: Date): Promise<number> {
+  const idents = [rule.table, rule.deletedColumn, rule.parents.table, ...rule.parents.keys];
+  if (rule.parents.keys.length === 0 || !idents.every((i) => IDENT.test(i))) throw new Error(`bad identifier in vanish rule ${JSON.stringify(rule)}`);
+  const stamp = toClickHouseUtc(now.toISOString());
+  const keys = `(${rule.parents.keys.join(', ')})`;
+  const where = `${keys} IN (SELECT ${rule.parents.keys.join(', ')} FROM ${rule.parents.table} WHERE _run_id = {runId:String})
+                 AND _run_id != {runId:String} AND vanished_at IS NULL`;
+  const count = await ch.query({ query: `SELECT count() AS n FROM ${rule.table} FINAL WHERE ${where}`, query_params: { runId }, format: 'JSONEachRow' });
+  const [row] = await count.json<{ n: string }>();
+  const n = Number(row?.n ?? 0);
+  if (n === 0) return 0;
+  await ch.command({
+    query: `INSERT INTO ${rule.table}
+            SELECT * REPLACE (${rule.deletedValue} AS ${rule.deletedColumn}, toDateTime64({stamp:String}, 3, 'UTC') AS vanished_at,
+                              toDateTime64({stamp:String}, 3, 'UTC') AS _ver, {runId:String} AS _run_id)
+            FROM (SELECT * FROM ${rule.table} FINAL WHERE ${where})`,
+    query_params: { runId, stamp },
+    clickhouse_settings: { async_insert: 0, insert_deduplicate: 0 },
+  });
+  return n;
+}
