@@ -1,3 +1,4 @@
+import { checkinsStream } from './checkins/checkins.stream.ts';
 import { clientsStream } from './clients/clients.stream.ts';
 import { colorThemesStream } from './color-themes/color-themes.stream.ts';
 import { discountsStream } from './discounts/discounts.stream.ts';
@@ -16,6 +17,7 @@ export const STREAM_DEFINITIONS = [
   colorThemesStream,
   clientsStream,
   inventoryStream,
+  checkinsStream,
 ] as const satisfies readonly StreamDefinition[];
 
 export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];

@@ -1,3 +1,4 @@
+import { CHECKIN_TABLES } from './checkins/checkins.transform.ts';
 import { SHOWS_TABLE } from './events/events.transform.ts';
 import { ORDER_TABLES } from './orders/orders.transform.ts';
 
@@ -6,5 +7,8 @@ export const TABLES = {
   orders: ORDER_TABLES.orders,
   orderLines: ORDER_TABLES.lines,
   shows: SHOWS_TABLE,
+  barcodes: CHECKIN_TABLES.barcodes,
+  barcodeLists: CHECKIN_TABLES.lists,
+  checkins: CHECKIN_TABLES.checkins,
   quarantine: 'quarantine',
 } as const;
