@@ -5,6 +5,7 @@ import { discountsStream } from './discounts/discounts.stream.ts';
 import { eventsStream } from './events/events.stream.ts';
 import { inventoryStream } from './inventory/inventory.stream.ts';
 import { ordersStream } from './orders/orders.stream.ts';
+import { partnerTicketsStream } from './partner-tickets/partner-tickets.stream.ts';
 import { promoCodesStream } from './promo-codes/promo-codes.stream.ts';
 import type { StreamDefinition } from './stream.ts';
 
@@ -18,6 +19,7 @@ export const STREAM_DEFINITIONS = [
   clientsStream,
   inventoryStream,
   checkinsStream,
+  partnerTicketsStream,
 ] as const satisfies readonly StreamDefinition[];
 
 export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];
