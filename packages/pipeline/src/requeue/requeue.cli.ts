@@ -8,7 +8,8 @@ import { parseWindow } from './requeue-window.ts';
 
 const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait]
   orders --from 2026-10-01 --to 2026-10-07   re-read orders created on those Moscow days (both included); never moves the stream's state
-  orders | events                             a full reconciliation run now
+  <stream>                                    a full reconciliation run now (checkins: every show in its window;
+                                              partner_tickets: every show)
   --wait                                      wait for the run to finish and print what it loaded`;
 
 function fail(message: string): never {
