@@ -14,7 +14,7 @@ import {
   transformerEnv,
   writerEnv,
 } from '@qtp/pipeline';
-import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
+import { createPartnersClient, createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
 import { createLogger, enqueue, type Logger, parseConfig } from '@qtp/shared';
 import { type Simulator, type SimulatorOptions, startSimulator } from '@qtp/simulator';
 import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
@@ -33,7 +33,7 @@ export type Harness = {
   /** Triggers one run and waits until the stream's state records it as its last successful run. */
   run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number, stream?: StreamName) => Promise<string>;
   /** Triggers a run and waits until it has failed and released the stream; returns its id. */
-  runExpectingFailure: (timeoutMs?: number) => Promise<string>;
+  runExpectingFailure: (timeoutMs?: number, stream?: StreamName, mode?: 'incremental' | 'reconcile') => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -70,7 +70,12 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
     else if (name === 'fetcher') {
       const token = typeof extra.token === 'string' ? extra.token : sim.token;
       const api = createQTicketsClient({ baseUrl: sim.apiBaseUrl, token, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } });
-      s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, verifyFilter, now });
+      // The partners API only when the env has a key (as apps/fetcher does); `partnersToken` overrides it.
+      const partnerKey = typeof extra.partnersToken === 'string' ? extra.partnersToken : env.QTICKETS_PARTNERS_TOKEN;
+      const partners = partnerKey
+        ? createPartnersClient({ baseUrl: sim.partnersBaseUrl, partnerKey, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } })
+        : null;
+      s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, partners, verifyFilter, now });
     } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
     else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, now, ...extra });
     stages.set(name, s);
@@ -111,8 +116,8 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   const run: Harness['run'] = async (mode = 'incremental', timeoutMs = 120_000, stream = 'orders') => {
     return waitFor(await trigger(mode, stream), async (id) => !!(await tracker.info(id))?.finalized, timeoutMs);
   };
-  const runExpectingFailure: Harness['runExpectingFailure'] = async (timeoutMs = 60_000) => {
-    return waitFor(await trigger('incremental'), async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
+  const runExpectingFailure: Harness['runExpectingFailure'] = async (timeoutMs = 60_000, stream = 'orders', mode = 'incremental') => {
+    return waitFor(await trigger(mode, stream), async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
   };
   return {
     sim,

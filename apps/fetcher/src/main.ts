@@ -1,5 +1,5 @@
 import { fetcherEnv, QUEUES, startFetcher } from '@qtp/pipeline';
-import { createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
+import { createPartnersClient, createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 
 const cfg = loadConfig(fetcherEnv);
@@ -13,7 +13,18 @@ const api = createQTicketsClient({
   logger: log,
   onRequest: ops.metrics.apiRequest,
 });
-const fetcher = startFetcher(cfg, { redis, log, api, verifyFilter });
+// Partners API: optional, with short timeouts and few in-job retries so a failing partners host holds a fetch slot
+// briefly (BullMQ's backoff between attempts frees the slot for the REST streams).
+const partners = cfg.QTICKETS_PARTNERS_TOKEN
+  ? createPartnersClient({
+      baseUrl: cfg.QTICKETS_PARTNERS_BASE_URL,
+      partnerKey: cfg.QTICKETS_PARTNERS_TOKEN,
+      logger: log,
+      timeouts: { connectMs: 5_000, responseMs: 20_000, readMs: 20_000 },
+      retry: { maxAttempts: 3, maxTotalMs: 30_000 },
+    })
+  : null;
+const fetcher = startFetcher(cfg, { redis, log, api, partners, verifyFilter });
 for (const w of fetcher.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)
   .add('readiness', async () => ops.server.drain())
@@ -22,4 +33,13 @@ new Shutdown(log)
   .add('redis', () => closeRedis(redis))
   .add('ops server', ops.server.close)
   .install();
-log.info({ baseUrl: cfg.QTICKETS_BASE_URL, token: tokenFingerprint(cfg.QTICKETS_TOKEN), rps: cfg.QTICKETS_RPS, ops: ops.server.url }, 'fetcher started');
+log.info(
+  {
+    baseUrl: cfg.QTICKETS_BASE_URL,
+    token: tokenFingerprint(cfg.QTICKETS_TOKEN),
+    rps: cfg.QTICKETS_RPS,
+    partners: partners ? { baseUrl: partners.baseUrl, key: partners.keyFingerprint } : 'off (QTICKETS_PARTNERS_TOKEN not set)',
+    ops: ops.server.url,
+  },
+  'fetcher started',
+);

@@ -94,6 +94,8 @@ const env: NodeJS.ProcessEnv = {
   ...ch,
   QTICKETS_BASE_URL: sim.apiBaseUrl,
   QTICKETS_TOKEN: sim.token,
+  QTICKETS_PARTNERS_BASE_URL: sim.partnersBaseUrl,
+  QTICKETS_PARTNERS_TOKEN: sim.partnersToken,
   QTICKETS_RPS: '50',
   FETCH_CONCURRENCY: '4',
   PII_HASH_SALT: randomBytes(24).toString('hex'),

@@ -1,4 +1,5 @@
-export type { Condition, FilterVerifier, ListPageResult, QTicketsApi } from './common/api.port.ts';
+export type { Condition, FilterVerifier, ListPageResult, PartnersApi, QTicketsApi } from './common/api.port.ts';
+export { barcodeHash } from './common/barcode-secret.ts';
 export { hashClientId } from './common/client-hash.ts';
 export { moscowDate, toApiTimestamp, toClickHouseUtc } from './common/moscow-time.ts';
 export {

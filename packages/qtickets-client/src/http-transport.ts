@@ -26,7 +26,23 @@ export type HttpRequest = {
   path: string;
   params?: RequestParams | undefined;
   encoding: FilterEncoding;
+  /**
+   * A path segment that is a credential (a ticket barcode, §5.11): it goes on the wire but never into a log line or
+   * an error — those show the path with `***` in its place.
+   */
+  redact?: string | undefined;
 };
+
+/** The path as logs and errors show it (a redacted segment masked). */
+export function shownPath(request: Pick<HttpRequest, 'path' | 'redact'>): string {
+  return request.redact ? maskSegment(request.path, request.redact) : request.path;
+}
+
+/** Replaces `secret` (raw or URL-encoded) in `text` with `***`. */
+export function maskSegment(text: string, secret: string): string {
+  if (secret === '') return text;
+  return text.split(encodeURIComponent(secret)).join('***').split(secret).join('***');
+}
 
 export type HttpResult = {
   status: number;
@@ -111,9 +127,11 @@ function toSafeError(error: unknown, request: HttpRequest, secret: string): Netw
   const err = error instanceof Error ? error : new Error(String(error));
   const rawCode: unknown = (err as Error & { code?: unknown }).code;
   const code = typeof rawCode === 'string' ? rawCode : undefined;
-  const cause: SafeCause = { name: err.name, code, message: clean(err.message, secret) };
+  const message = clean(err.message, secret);
+  const cause: SafeCause = { name: err.name, code, message: request.redact ? maskSegment(message, request.redact) : message };
+  const path = shownPath(request);
   if (error instanceof RequestError) {
-    return new NetworkError({ method: request.method, path: request.path, code, cause, detail: code ?? err.name });
+    return new NetworkError({ method: request.method, path, code, cause, detail: code ?? err.name });
   }
-  return new BadRequestError({ method: request.method, path: request.path, code, cause });
+  return new BadRequestError({ method: request.method, path, code, cause });
 }

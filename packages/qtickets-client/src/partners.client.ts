@@ -141,6 +141,21 @@ export class PartnersClient {
     return parsed.data;
   }
 
+  /**
+   * Every partner ticket of one show as raw records: `tickets/find/{event_id}/{show_id}` without a filter (the
+   * contract has no list-all method; an optional filter with an event in the path is UNV — a server that insists on
+   * one answers VALIDATION_ERROR, a PartnerError). Only the envelope is checked here, so a pipeline can validate each
+   * ticket itself (a bad one is quarantined, the rest load). Holder fields are in the records: strip them at once.
+   */
+  async showTickets(eventId: number, showId: number): Promise<unknown[]> {
+    const request = this.#request(['tickets', 'find', eventId, showId], {});
+    const body = await this.#call(request);
+    const result = body['result'] ?? [];
+    if (!Array.isArray(result))
+      throw new InvalidResponseError({ method: 'GET', path: request.path, detail: 'expected {"status": "success", "result": [...]}' });
+    return result;
+  }
+
   /** `tickets/check/{event_id}/{show_id?}` — availability of one seat (or a batch). */
   async ticketsCheck(eventId: number, showId: number | undefined, seat: PartnerSeatQuery): Promise<PartnerTicketsCheck> {
     const request = this.#request(['tickets', 'check', eventId, showId], seat);

@@ -109,8 +109,8 @@ export class QTicketsClient {
     return { baseUrl: this.baseUrl, tokenFingerprint: this.tokenFingerprint, filterEncoding: this.#encoding };
   }
 
-  async #get(path: string, params?: RequestParams, encoding: FilterEncoding = this.#encoding): Promise<JsonValue> {
-    const request: HttpRequest = { method: 'GET', path, params: compactParams(params), encoding };
+  async #get(path: string, params?: RequestParams, encoding: FilterEncoding = this.#encoding, redact?: string): Promise<JsonValue> {
+    const request: HttpRequest = { method: 'GET', path, params: compactParams(params), encoding, redact };
     return sendWithRetry(this.#deps, request, (result, nowMs) => this.#interpret(result, request, nowMs));
   }
 
@@ -263,13 +263,16 @@ export class QTicketsClient {
     return parsed.data;
   }
 
-  /** `GET /shows/{id}/barcode/{barcode}` (DOC) → `{barcode, checked_at}`. Read-only: never the POST (mark scanned). */
+  /**
+   * `GET /shows/{id}/barcode/{barcode}` (DOC) → `{barcode, checked_at}`. Read-only: never the POST (mark scanned).
+   * A barcode is an entry credential: log lines and errors show the path as `/shows/{id}/barcode/***`.
+   */
   async barcodeScan(showId: number, barcode: string): Promise<BarcodeScan> {
     if (typeof barcode !== 'string' || barcode === '') throw new TypeError('barcode is required');
     const path = joinPath('shows', checkId(showId), 'barcode', barcode);
-    const body = await this.#get(path);
+    const body = await this.#get(path, undefined, this.#encoding, barcode);
     const parsed = barcodeScanSchema.safeParse(body);
-    if (!parsed.success) throw this.#invalid(path, 'expected {barcode, checked_at}');
+    if (!parsed.success) throw this.#invalid(joinPath('shows', showId, 'barcode', '***'), 'expected {barcode, checked_at}');
     return parsed.data;
   }
 }

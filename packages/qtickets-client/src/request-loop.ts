@@ -1,7 +1,7 @@
 /** The retry loop shared by the REST and partners clients (got itself runs with `retry: {limit: 0}`). */
 import type { Logger } from '@qtp/shared';
 import { QTicketsError } from './errors.ts';
-import type { HttpRequest, HttpResult, Transport } from './http-transport.ts';
+import { type HttpRequest, type HttpResult, shownPath, type Transport } from './http-transport.ts';
 import { nextDelay, type ResolvedRetryOptions } from './retry-policy.ts';
 
 /**
@@ -43,6 +43,7 @@ export const realSleep = (ms: number): Promise<void> => new Promise((resolve) =>
  */
 export async function sendWithRetry<T>(deps: LoopDeps, request: HttpRequest, interpret: (result: HttpResult, nowMs: number) => T): Promise<T> {
   const started = deps.now();
+  const path = shownPath(request);
   for (let attempt = 1; ; attempt += 1) {
     const attemptStarted = deps.now();
     let failure: QTicketsError;
@@ -51,7 +52,7 @@ export async function sendWithRetry<T>(deps: LoopDeps, request: HttpRequest, int
       const result = await deps.transport.send(request);
       status = result.status;
       observe(deps, request, status, attemptStarted, attempt);
-      deps.logger.debug({ method: request.method, path: request.path, status: result.status, attempt, ms: deps.now() - attemptStarted }, 'qtickets response');
+      deps.logger.debug({ method: request.method, path, status: result.status, attempt, ms: deps.now() - attemptStarted }, 'qtickets response');
       return interpret(result, deps.now());
     } catch (error) {
       if (!(error instanceof QTicketsError)) throw error;
@@ -67,7 +68,7 @@ export async function sendWithRetry<T>(deps: LoopDeps, request: HttpRequest, int
       options: deps.retry,
       random: deps.random,
     });
-    const fields = { method: request.method, path: request.path, kind: failure.kind, status: failure.status, code: failure.code, attempt };
+    const fields = { method: request.method, path, kind: failure.kind, status: failure.status, code: failure.code, attempt };
     if (delay === undefined) {
       const reason = !failure.retryable ? 'not retryable' : attempt >= deps.retry.maxAttempts ? 'attempts exhausted' : 'time budget exhausted';
       deps.logger.warn({ ...fields, reason }, 'qtickets request failed');

@@ -11,7 +11,7 @@ import {
   ServerError,
   UnknownRouteError,
 } from './errors.ts';
-import type { HttpRequest, HttpResult } from './http-transport.ts';
+import { type HttpRequest, type HttpResult, maskSegment, shownPath } from './http-transport.ts';
 import { isJsonRecord, type JsonValue, parseApiJson } from './json.ts';
 import { parseRetryAfter } from './retry-policy.ts';
 import { scrubSecret } from './token.ts';
@@ -47,7 +47,7 @@ function errorDetails(body: JsonValue | undefined, secret: string): { code?: str
 export function interpretRestResponse(result: HttpResult, request: HttpRequest, secret: string, nowMs: number): JsonValue {
   const { status } = result;
   const contentType = header(result, 'content-type') ?? '';
-  const base: QTicketsErrorInit = { method: request.method, path: request.path, status };
+  const base: QTicketsErrorInit = { method: request.method, path: shownPath(request), status };
 
   if (status >= 200 && status < 300) {
     const parsed = tryParse(result.body);
@@ -60,6 +60,11 @@ export function interpretRestResponse(result: HttpResult, request: HttpRequest, 
 
   const parsed = tryParse(result.body);
   const details = errorDetails(parsed, secret);
+  // A redacted request (a barcode in the path): the server's message and `info` may echo it, so they are masked/dropped.
+  if (request.redact) {
+    if (details.serverMessage !== undefined) details.serverMessage = maskSegment(details.serverMessage, request.redact);
+    details.info = undefined;
+  }
   const init: QTicketsErrorInit = {
     ...base,
     code: details.code,

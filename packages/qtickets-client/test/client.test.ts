@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_VERSION, createQTicketsClient, DEFAULT_USER_AGENT, InvalidResponseError, UnknownRouteError } from '../src/index.ts';
 import { TEST_TOKEN, testClient } from './support/client.ts';
 import { type Reply, route, startTestServer, type TestServer } from './support/http-server.ts';
+import { captureLogger } from './support/log-capture.ts';
 
 const file = (name: string, headers: Record<string, string> = {}): Reply => ({ body: fixtureText(name), headers });
 
@@ -20,6 +21,17 @@ describe('QTickets client against a local server serving the fixtures', () => {
       if (path === '/shows/611301/barcodes') return file('shows.barcodes.list.json');
       if (path === '/shows/2/barcodes') return { json: { data: [] } };
       if (path === '/shows/610021/barcode/879058145163') return file('shows.barcode.scan-info.json');
+      if (path === '/shows/610021/barcode/879000000001')
+        return {
+          status: 404,
+          json: {
+            error: 'Resource "Barcode" 879000000001 not found',
+            status: 404,
+            code: 'RESOURCE_NOT_FOUND',
+            info: { id: '879000000001', resource: 'Barcode' },
+          },
+        };
+      if (path === '/shows/610021/barcode/879000000002') return { json: { checked_at: null } };
       if (path === '/events') return file('events.page1.json');
       return { status: 404, body: fixtureText('errors.404.route-not-found.html'), headers: { 'content-type': 'text/html; charset=UTF-8' } };
     });
@@ -83,6 +95,21 @@ describe('QTickets client against a local server serving the fixtures', () => {
     expect(JSON.parse(server.requests[1]?.body ?? '')).toEqual({ select: ['barcode', 'price', 'seat_name'] });
     const scan = await client.barcodeScan(610021, '879058145163');
     expect(scan).toEqual({ barcode: '879058145163', checked_at: '2025-11-20T11:15:41+03:00' });
+  });
+
+  it('barcodeScan never shows the barcode (an entry credential) in log lines or errors', async () => {
+    const capture = captureLogger();
+    const client = testClient(server, { logger: capture.logger });
+    await client.barcodeScan(610021, '879058145163');
+    const missing = await client.barcodeScan(610021, '879000000001').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ kind: 'not_found', path: '/shows/610021/barcode/***' });
+    const invalid = await client.barcodeScan(610021, '879000000002').catch((e: unknown) => e);
+    expect(invalid).toMatchObject({ kind: 'invalid_response', path: '/shows/610021/barcode/***' });
+    const unknown = await client.barcodeScan(3, '879000000003').catch((e: unknown) => e);
+    expect(unknown).toMatchObject({ kind: 'unknown_route', path: '/shows/3/barcode/***' });
+    const shown = `${capture.text()} ${JSON.stringify([missing, invalid, unknown])} ${[missing, invalid, unknown].map(String).join(' ')}`;
+    expect(shown).toContain('barcode/***');
+    for (const code of ['879058145163', '879000000001', '879000000002', '879000000003']) expect(shown).not.toContain(code);
   });
 
   it('wrong envelopes are invalid responses; unknown routes are UnknownRouteError', async () => {

@@ -44,6 +44,21 @@ describe('partners client (errors arrive with HTTP 200, branch on status)', () =
     ]);
   });
 
+  it('showTickets lists a show without a filter and returns the raw records (exact money text, holder fields untouched)', async () => {
+    server.requests.length = 0;
+    const tickets = await client().showTickets(90455, 611301);
+    expect(server.requests[0]?.path).toBe('/api/partners/v1/tickets/find/90455/611301');
+    expect(JSON.parse(server.requests[0]?.body || '{}')).toEqual({});
+    expect(tickets).toHaveLength(2);
+    expect(tickets[0]).toMatchObject({ id: 3310051, price: '1199.5', paid_at: '2025-11-21T15:02:00+03:00' });
+    next = { status: 200, json: { status: 'success', result: null } };
+    expect(await client().showTickets(1, 2)).toEqual([]);
+    next = { status: 200, json: { status: 'success', result: { id: 1 } } };
+    await expect(client().showTickets(1, 2)).rejects.toMatchObject({ kind: 'invalid_response' });
+    next = { status: 200, body: fixtureText('partners.error.wrong-authorization.json') };
+    await expect(client().showTickets(1, 2)).rejects.toBeInstanceOf(AuthError);
+  });
+
   it('ticketsFind without event/show ids uses the bare method path', async () => {
     server.requests.length = 0;
     await client().ticketsFind(undefined, undefined, { barcode: ['879672189680'] });

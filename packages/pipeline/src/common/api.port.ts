@@ -19,6 +19,15 @@ export type QTicketsApi = {
   barcodeScan(showId: number, barcode: string): Promise<unknown>;
 };
 
+/**
+ * What the partner streams need from the Partners API v1 client (§6; its own base URL and key). Optional: without a
+ * partner key the fetcher has none and the partner streams are disabled.
+ */
+export type PartnersApi = {
+  /** `tickets/find/{event_id}/{show_id}` without a filter: every partner ticket of the show, raw (holder fields included). */
+  showTickets(eventId: number, showId: number): Promise<unknown[]>;
+};
+
 export type FilterVerifier = (rows: unknown[], where: Condition[]) => { honoured: boolean; violations: number };
 
 /** One page of a stream's source: a page of a paged list, or the whole of an unpaged one as its only page. */

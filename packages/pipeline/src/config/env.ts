@@ -30,6 +30,9 @@ export const fetcherEnv = z.object({
   QTICKETS_TOKEN: z.string().min(8, 'must be set to the QTickets API token (at least 8 characters)'),
   QTICKETS_FILTER_ENCODING: z.enum(['body', 'query']).default('body'),
   QTICKETS_RPS: intFromEnv(1, 100).default(5),
+  /** Partners API v1 (partner_tickets stream): optional; without a key the partner streams are off. */
+  QTICKETS_PARTNERS_BASE_URL: z.url({ message: 'must be a URL such as https://qtickets.ru/api/partners/v1' }).default('https://qtickets.ru/api/partners/v1'),
+  QTICKETS_PARTNERS_TOKEN: z.string().min(8, 'must be the partner API key issued by QTickets support (at least 8 characters)').optional(),
   PII_HASH_SALT: z.string().min(16, 'must be at least 16 characters long (a random secret)'),
   FETCH_CONCURRENCY: intFromEnv(1, 64).default(2),
 });

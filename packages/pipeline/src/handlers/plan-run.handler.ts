@@ -28,6 +28,11 @@ export const runIdFor = (stream: string, mode: string, at: Date) =>
 export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
   const stream = streamByName(p.stream);
+  const disabled = stream.disabledReason?.(deps.config) ?? null;
+  if (disabled !== null) {
+    log.info({ stream: p.stream, mode: p.mode }, `stream ${p.stream} is disabled: ${disabled}; run skipped`);
+    return { status: 'skipped', reason: `${p.stream} is disabled: ${disabled}` };
+  }
   await recordFailedRuns(p.stream, deps, log);
   const runId = runIdFor(p.stream, p.mode, now);
   // Backfills run in a lane of their own: one at a time, alongside the incremental runs (writes are idempotent).
@@ -47,7 +52,9 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
       // Nothing is due (e.g. no show needs a snapshot now): an empty run that succeeded.
       await deps.state.put(stream.sync.advance(state, info, now));
       await deps.runs.record(info, 'ok', '', now.toISOString());
+      await deps.tracker.claimFinalize(runId);
       await deps.tracker.unlock(lock, runId);
+      log.info({ runId }, 'nothing due: empty run recorded');
       return { status: 'ok', detail: { runId, empty: true } };
     }
     await deps.runs.record(info, 'running');

@@ -26,7 +26,8 @@ import { parseWindow } from './requeue-window.ts';
 
 const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]]
   orders --from 2026-10-01 --to 2026-10-07   re-read orders created on those Moscow days (both included); never moves the stream's state
-  <stream>                                    a full run of that stream now (orders: a reconciliation walk)
+  <stream>                                    a full run of that stream now (orders: a reconciliation walk;
+                                              checkins: every show in its window; partner_tickets: every show)
   --wait                                      wait for the run to finish and print what it loaded (the scheduler must be running)
   --timeout D                                 give up waiting after D (default 30m; connecting to Redis: at most 10s)
 exit codes: 0 done (or enqueued), 1 run failed, not started, timed out or Redis unreachable, 2 bad arguments`;

@@ -123,6 +123,16 @@ export class RunTracker {
     await m.exec();
   }
 
+  /** More units found while fetching (a parent's response split into chunks): registered before they are enqueued. */
+  async addUnits(runId: string, sources: string[]): Promise<void> {
+    if (sources.length === 0) return;
+    await this.#redis
+      .multi()
+      .sadd(this.#key(runId, ':pages'), ...sources)
+      .expire(this.#key(runId, ':pages'), RUN_TTL_S)
+      .exec();
+  }
+
   /** After ClickHouse confirmed a page's rows. Returns true when this made the run complete. */
   async markDone(
     runId: string,

@@ -1,9 +1,11 @@
+import { checkinsStream } from './checkins/checkins.stream.ts';
 import { clientsStream } from './clients/clients.stream.ts';
 import { colorThemesStream } from './color-themes/color-themes.stream.ts';
 import { discountsStream } from './discounts/discounts.stream.ts';
 import { eventsStream } from './events/events.stream.ts';
 import { inventoryStream } from './inventory/inventory.stream.ts';
 import { ordersStream } from './orders/orders.stream.ts';
+import { partnerTicketsStream } from './partner-tickets/partner-tickets.stream.ts';
 import { promoCodesStream } from './promo-codes/promo-codes.stream.ts';
 import type { StreamDefinition } from './stream.ts';
 
@@ -16,6 +18,8 @@ export const STREAM_DEFINITIONS = [
   colorThemesStream,
   clientsStream,
   inventoryStream,
+  checkinsStream,
+  partnerTicketsStream,
 ] as const satisfies readonly StreamDefinition[];
 
 export type StreamName = (typeof STREAM_DEFINITIONS)[number]['name'];

@@ -1,6 +1,6 @@
 import type { ClickHouseClient, Logger } from '@qtp/shared';
 import type { z } from 'zod';
-import type { FilterVerifier, ListPageResult, PageParams, QTicketsApi } from '../common/api.port.ts';
+import type { FilterVerifier, ListPageResult, PageParams, PartnersApi, QTicketsApi } from '../common/api.port.ts';
 import type { TransformFailure } from '../common/quarantine.ts';
 import type { RunInfo } from '../state/run-tracker.ts';
 import type { StreamState } from '../state/state.repository.ts';
@@ -56,7 +56,15 @@ export type PlannedUnit = PlannedPage | PlannedItem;
  */
 export type ListResourceName = 'orders' | 'events' | 'clients' | 'discounts' | 'promo-codes';
 export type UnpagedResourceName = 'color-themes';
-export type ParentFetchContext = { api: QTicketsApi; parent: ParentRef; log: Logger };
+export type ParentFetchContext = {
+  api: QTicketsApi;
+  /** The Partners API client, or null when this fetcher has no partner key. */
+  partners: PartnersApi | null;
+  parent: ParentRef;
+  log: Logger;
+  /** The fetcher's PII_HASH_SALT, for sources that must open what their allow-list sealed (barcodes). */
+  piiSalt: string;
+};
 export type StreamSource =
   | { kind: 'list'; resource: ListResourceName }
   | { kind: 'unpaged'; resource: UnpagedResourceName }
@@ -117,6 +125,11 @@ export type StreamDefinition = {
    * streams take a higher number so a tenant with hundreds of shows never starves the sales streams.
    */
   priority?: number;
+  /**
+   * Why the stream is switched off by the scheduler's settings (e.g. no partner key), or null when it runs. A disabled
+   * stream gets no job schedulers, and a plan job for it (a manual re-queue) is skipped with this reason.
+   */
+  disabledReason?(config: Record<string, unknown>): string | null;
   /** Tables the stream writes (the writer refuses any other). */
   tables: readonly string[];
   /** Refetch of one record by id (webhooks): `parent` holds the id; returns the record, or nothing when it is gone. */

@@ -1,7 +1,7 @@
 import { isQTicketsError } from '@qtp/qtickets-client';
-import { createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import { createQueue, type JobOutcome, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
 import { UnrecoverableError } from 'bullmq';
-import type { FilterVerifier, QTicketsApi } from '../common/api.port.ts';
+import type { FilterVerifier, PartnersApi, QTicketsApi } from '../common/api.port.ts';
 import type { FetcherConfig } from '../config/env.ts';
 import { handleDiscover } from '../handlers/discover.handler.ts';
 import { handleFetchItem } from '../handlers/fetch-item.handler.ts';
@@ -11,7 +11,15 @@ import { transformJob } from '../jobs/transform.job.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { type Stage, stage } from './stage.ts';
 
-export type FetcherDeps = { redis: RedisConnection; log: Logger; api: QTicketsApi; verifyFilter: FilterVerifier; now?: () => Date };
+export type FetcherDeps = {
+  redis: RedisConnection;
+  log: Logger;
+  api: QTicketsApi;
+  /** The Partners API client when QTICKETS_PARTNERS_TOKEN is set; partner streams fail their runs without it. */
+  partners?: PartnersApi | null;
+  verifyFilter: FilterVerifier;
+  now?: () => Date;
+};
 
 /** Pages through the API. The queue's limiter is global: every fetcher replica together stays under QTICKETS_RPS. */
 export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
@@ -20,9 +28,13 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const transformQueue = createQueue(transformJob, deps.redis, prefix);
   const tracker = new RunTracker(deps.redis, prefix);
   const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
-  const pageDeps = { ...common, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
-  const handle = (p: FetchPayload, log: Logger) =>
-    p.kind === 'discover' ? handleDiscover(p, common, log) : p.kind === 'page' ? handleFetchPage(p, pageDeps, log) : handleFetchItem(p, pageDeps, log);
+  const pageDeps = { ...common, partners: deps.partners ?? null, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
+  const handle = async (p: FetchPayload, log: Logger): Promise<JobOutcome> => {
+    if (p.kind === 'discover') return handleDiscover(p, common, log);
+    // A unit of a run that already failed (e.g. a rejected key): no request, the run is over and the next covers it.
+    if (await tracker.hasFailed(p.runId)) return { status: 'skipped', reason: `run ${p.runId} already failed` };
+    return p.kind === 'page' ? handleFetchPage(p, pageDeps, log) : handleFetchItem(p, pageDeps, log);
+  };
   const worker = startWorker(
     fetchJob,
     (p, { log }) =>
@@ -52,7 +64,8 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
 
 /**
  * The client already retried what can succeed later (network, 429, 5xx). What it calls permanent (bad token,
- * unknown route, bad request, not found) fails the job at once instead of burning BullMQ retries.
+ * unknown route, bad request, not found) fails the job at once instead of burning BullMQ retries; so does an
+ * UnrecoverableError of our own (e.g. a partner stream on a fetcher without a partner key).
  */
 async function permanentFailsAtOnce<T>(fn: () => Promise<T>, failRun: (reason: string) => Promise<void>): Promise<T> {
   try {
@@ -63,6 +76,7 @@ async function permanentFailsAtOnce<T>(fn: () => Promise<T>, failRun: (reason: s
       await failRun(reason);
       throw new UnrecoverableError(reason);
     }
+    if (err instanceof UnrecoverableError) await failRun(err.message);
     throw err;
   }
 }

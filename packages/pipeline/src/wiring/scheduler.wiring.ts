@@ -29,6 +29,13 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
   const fetchQueue = createQueue(fetchJob, deps.redis, prefix);
   if (deps.registerSchedules !== false) {
     for (const stream of STREAM_DEFINITIONS) {
+      const disabled = stream.disabledReason?.(cfg) ?? null;
+      if (disabled !== null) {
+        // Also drops schedulers registered while it was enabled (they live in Redis).
+        for (const s of stream.schedules) await planQueue.removeJobScheduler(s.id);
+        deps.log.info({ stream: stream.name }, `stream ${stream.name} is disabled: ${disabled}; no job schedulers registered`);
+        continue;
+      }
       for (const s of stream.schedules) {
         const pattern = String(cfg[s.env] ?? s.pattern);
         await planQueue.upsertJobScheduler(
