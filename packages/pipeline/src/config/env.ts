@@ -51,7 +51,10 @@ export const writerEnv = z.object({
   ...clickhouseEnv,
   WRITER_BATCH_ROWS: intFromEnv(1, 10_000_000).default(50_000),
   WRITER_FLUSH_MS: intFromEnv(10, 600_000).default(1_000),
-  WRITER_CONCURRENCY: intFromEnv(1, 5_000).default(500),
+  /** A table's batch is also flushed at about this many bytes of rows (the writer's memory stays bounded). */
+  WRITER_BATCH_BYTES: intFromEnv(65_536, 1_073_741_824).default(8 * 1_048_576),
+  /** Write jobs in flight at once (each holds its page's rows until the insert holding them is confirmed). */
+  WRITER_CONCURRENCY: intFromEnv(1, 5_000).default(100),
   /** While ClickHouse is unreachable, the write queue waits this long between tries (no job attempt is spent). */
   WRITER_OUTAGE_RETRY_MS: intFromEnv(100, 600_000).default(5_000),
   DRY_RUN: boolFromEnv.default(false),

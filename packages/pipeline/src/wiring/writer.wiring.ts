@@ -25,6 +25,7 @@ export type WriterDeps = {
 export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writer: BatchWriter } {
   const writer = new BatchWriter(deps.clickhouse, {
     batchRows: cfg.WRITER_BATCH_ROWS,
+    batchBytes: cfg.WRITER_BATCH_BYTES,
     flushMs: cfg.WRITER_FLUSH_MS,
     log: deps.log,
     dryRun: cfg.DRY_RUN,

@@ -4,11 +4,12 @@ import type { ClickHouseClient, Logger } from '@qtp/shared';
 export type Row = Record<string, unknown>;
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
-type Buffer = { rows: Row[]; jobIds: string[]; waiters: Waiter[]; timer: NodeJS.Timeout | undefined };
+type Buffer = { rows: Row[]; bytes: number; jobIds: string[]; waiters: Waiter[]; timer: NodeJS.Timeout | undefined };
 
 export type BatchWriterOptions = {
-  /** Flush a table's buffer when it holds this many rows... */
+  /** Flush a table's buffer when it holds this many rows, or about this many bytes of JSON (memory stays bounded)... */
   batchRows: number;
+  batchBytes?: number;
   /** ...or this long after its first row arrived. */
   flushMs: number;
   log: Logger;
@@ -50,14 +51,16 @@ export class BatchWriter {
   #enqueue(table: string, jobId: string, rows: Row[]): Promise<void> {
     let buf = this.#buffers.get(table);
     if (!buf) {
-      buf = { rows: [], jobIds: [], waiters: [], timer: undefined };
+      buf = { rows: [], bytes: 0, jobIds: [], waiters: [], timer: undefined };
       this.#buffers.set(table, buf);
     }
     const b = buf;
     const done = new Promise<void>((resolve, reject) => b.waiters.push({ resolve, reject }));
     for (const r of rows) b.rows.push(r);
+    // The size of a job's rows, estimated from its first row (rows of one table have one shape): cheap and close.
+    b.bytes += (JSON.stringify(rows[0])?.length ?? 0) * rows.length;
     b.jobIds.push(jobId);
-    if (b.rows.length >= this.#o.batchRows) this.#flush(table);
+    if (b.rows.length >= this.#o.batchRows || b.bytes >= (this.#o.batchBytes ?? Number.POSITIVE_INFINITY)) this.#flush(table);
     else b.timer ??= setTimeout(() => this.#flush(table), this.#o.flushMs);
     return done;
   }
