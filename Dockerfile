@@ -31,7 +31,8 @@ RUN --mount=type=cache,id=qtp-pnpm-store,target=/pnpm/store node docker/image.ts
 
 FROM ${NODE_IMAGE}
 ARG APP
-ENV NODE_ENV=production LOG_FORMAT=json QTP_APP=${APP}
+# NODE_OPTIONS: the workers' heap limits (WORKER_NODE_OPTIONS in packages/shared; the compose file gives the simulator more).
+ENV NODE_ENV=production LOG_FORMAT=json QTP_APP=${APP} NODE_OPTIONS="--max-old-space-size=112 --max-semi-space-size=4"
 WORKDIR /app
 COPY --from=deps /app /app
 # Sources (.dockerignore leaves out tests, docs, .env files and node_modules).

@@ -16,7 +16,14 @@ import { planRunJob, RunTracker, STREAM_DEFINITIONS } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
 
-const { values } = parseArgs({ options: { orders: { type: 'string', default: '100000' }, rps: { type: 'string', default: '100' } } });
+const { values } = parseArgs({
+  options: {
+    orders: { type: 'string', default: '100000' },
+    rps: { type: 'string', default: '100' },
+    'node-options': { type: 'string' },
+    env: { type: 'string', multiple: true },
+  },
+});
 const orders = Number(values.orders);
 const log = createLogger({ name: 'bench', level: 'silent' });
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -40,7 +47,9 @@ const ch = await startClickHouse({ dataDir: join(dir, 'ch') });
 const redisServer = await startRedis({ dataDir: join(dir, 'redis') });
 const settings = { CLICKHOUSE_URL: ch.url, CLICKHOUSE_USER: 'default', CLICKHOUSE_PASSWORD: '', CLICKHOUSE_DATABASE: 'load' };
 try {
-  out(`node ${process.version}, ${new Date().toISOString()}, ${fmt(orders)} orders, API limit ${values.rps} requests/s`);
+  out(
+    `node ${process.version}, ${new Date().toISOString()}, ${fmt(orders)} orders, API limit ${values.rps} requests/s, NODE_OPTIONS of the apps: ${values['node-options'] ?? '(launcher default)'}`,
+  );
   const admin = createClickHouseAdmin(settings);
   for (const database of ['load', 'raw']) await new Migrator(admin, { dir: MIGRATIONS, database, log }).up();
   const sim = await startSimulator({ seed: 1, orders });
@@ -59,6 +68,9 @@ try {
     QTICKETS_RPS: values.rps,
     METRICS_PORT: '0',
     LOG_LEVEL: 'warn',
+    ...(values['node-options'] !== undefined ? { NODE_OPTIONS: values['node-options'] } : {}),
+    // --env NAME=VALUE: an app setting for this run (e.g. --env WRITER_CONCURRENCY=50)
+    ...Object.fromEntries((values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
   const apps = spawnApps(env, dir, (app, code) => code && out(`${app} exited ${code}`));
   const redis = createRedis(redisServer.url, 'bench');

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, matchesGlob, relative } from 'node:path';
 import { hashPassword } from '@qtp/dashboard';
 import { freePort } from '@qtp/embedded';
+import { WORKER_NODE_OPTIONS } from '@qtp/shared';
 import { testClickHouse, testWarehouse, uniqueName } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { IMAGES, type ImageName } from '../docker/image.ts';
@@ -186,4 +187,15 @@ describe.each(Object.keys(IMAGES) as ImageName[])('image %s', (app) => {
       await ch.close();
     }
   }, 90_000);
+});
+
+describe('worker heap limits', () => {
+  it('the images start every process with the same NODE_OPTIONS as `pnpm start` (WORKER_NODE_OPTIONS)', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`NODE_OPTIONS="${WORKER_NODE_OPTIONS}"`);
+    for (const app of ['scheduler', 'fetcher', 'transformer', 'writer', 'webhooks']) {
+      const pkg = JSON.parse(readFileSync(join(ROOT, 'apps', app, 'package.json'), 'utf8')) as { scripts: { start: string } };
+      expect(pkg.scripts.start, app).toBe(`node ${WORKER_NODE_OPTIONS} src/main.ts`);
+    }
+  });
 });

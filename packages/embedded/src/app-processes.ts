@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { WORKER_NODE_OPTIONS } from '@qtp/shared';
 
 export const APPS = ['scheduler', 'fetcher', 'transformer', 'writer'] as const;
 const ROOT = resolve(import.meta.dirname, '../../..');
@@ -10,7 +11,10 @@ export function spawnApps(env: NodeJS.ProcessEnv, logDir: string, onExit: (app: 
   const children = new Map<string, ChildProcess>();
   for (const app of APPS) {
     const log = createWriteStream(join(logDir, `${app}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'src', 'main.ts')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(ROOT, 'apps', app, 'src', 'main.ts')], {
+      env: { NODE_OPTIONS: WORKER_NODE_OPTIONS, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on('exit', (code) => onExit(app, code));
