@@ -63,7 +63,7 @@ export {
   schemePropertiesSchema,
   showSchema,
 } from './schemas/events.schema.ts';
-export { BASKET_PII_KEYS, type Basket, basketSchema, ORDER_PII_KEYS, type Order, orderSchema, type Utm, utmSchema } from './schemas/orders.schema.ts';
+export { type Basket, basketSchema, type Order, orderSchema, type Utm, utmSchema } from './schemas/orders.schema.ts';
 export {
   type PartnerSeatCheck,
   type PartnerTicket,

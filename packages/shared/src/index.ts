@@ -38,7 +38,7 @@ export {
   type Retention,
   type RetryPolicy,
 } from './jobs/job-definition.ts';
-export { createQueue, type JobContext, type JobHandler, type JobOutcome, JobRegistry, startWorker, type WorkerSettings } from './jobs/worker.ts';
+export { createQueue, type JobContext, type JobHandler, type JobOutcome, startWorker, type WorkerSettings } from './jobs/worker.ts';
 export { WORKER_NODE_OPTIONS } from './lifecycle/node-options.ts';
 export { Shutdown } from './lifecycle/shutdown.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.ts';

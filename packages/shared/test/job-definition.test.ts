@@ -1,8 +1,8 @@
 import { type TestRedis, testRedis } from '@qtp/testing';
-import { type Job, type Queue, QueueEvents, UnrecoverableError } from 'bullmq';
+import { type Job, type Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createLogger, createQueue, defineJob, enqueue, type JobHandler, JobRegistry, PayloadError, startWorker } from '../src/index.ts';
+import { createLogger, createQueue, defineJob, enqueue, type JobHandler, PayloadError, startWorker } from '../src/index.ts';
 
 const log = createLogger({ name: 'jobs-test', level: 'silent' });
 
@@ -95,16 +95,5 @@ describe('job definitions', () => {
         expect(calls).toBe(3);
       },
     );
-  });
-
-  it('registry refuses a missing or a second handler', () => {
-    const other = defineJob({ queue: 'test-other', schema: z.object({}), jobId: () => 'x' });
-    const registry = new JobRegistry().on(pageJob, async () => ({ status: 'ok' }));
-    expect(() => registry.on(pageJob, async () => ({ status: 'ok' }))).toThrow(/already has a handler/);
-    expect(() => registry.assertHandles([pageJob, other])).toThrow(/no handler registered for: test-other/);
-  });
-
-  it('UnrecoverableError is what invalid payloads become', () => {
-    expect(new UnrecoverableError('x')).toBeInstanceOf(Error);
   });
 });

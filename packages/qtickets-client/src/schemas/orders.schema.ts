@@ -122,38 +122,3 @@ export const orderSchema = z.looseObject({
 export type Basket = z.infer<typeof basketSchema>;
 export type Order = z.infer<typeof orderSchema>;
 export type Utm = z.infer<typeof utmSchema>;
-
-/** Keys that hold personal data or secret links — for callers that strip them before storage. */
-export const ORDER_PII_KEYS = [
-  'client',
-  'client_email',
-  'client_phone',
-  'client_name',
-  'client_surname',
-  'client_middlename',
-  'payment_card_number',
-  'payment_url',
-  'cancel_url',
-  'organization_name',
-  'legal_name',
-  'work_position',
-  'inn',
-  'kpp',
-  'comment',
-] as const;
-
-export const BASKET_PII_KEYS = [
-  'client_email',
-  'client_phone',
-  'client_name',
-  'client_surname',
-  'client_middlename',
-  'organization_name',
-  'legal_name',
-  'work_position',
-  'inn',
-  'kpp',
-  'comment',
-  'pdf_url',
-  'passbook_url',
-] as const;

@@ -72,26 +72,3 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
   worker.on('closed', () => void closeRedis(connection));
   return worker;
 }
-
-/**
- * Wires handlers to definitions. Refuses to start when a required queue has no handler or when a queue gets
- * two (a typo in wiring shows at boot, not as jobs that wait forever).
- */
-export class JobRegistry {
-  readonly #entries = new Map<string, { def: JobDefinition; handler: JobHandler<z.ZodType> }>();
-
-  on<S extends z.ZodType>(def: JobDefinition<S>, handler: JobHandler<S>): this {
-    if (this.#entries.has(def.queue)) throw new Error(`queue ${def.queue} already has a handler`);
-    this.#entries.set(def.queue, { def, handler: handler as JobHandler<z.ZodType> });
-    return this;
-  }
-
-  assertHandles(defs: JobDefinition[]): void {
-    const missing = defs.filter((d) => !this.#entries.has(d.queue)).map((d) => d.queue);
-    if (missing.length > 0) throw new Error(`no handler registered for: ${missing.join(', ')}`);
-  }
-
-  start(settings: WorkerSettings, perQueue: Record<string, Partial<WorkerSettings>> = {}): Worker[] {
-    return [...this.#entries.values()].map(({ def, handler }) => startWorker(def, handler, { ...settings, ...perQueue[def.queue] }));
-  }
-}

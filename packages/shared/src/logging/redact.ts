@@ -34,7 +34,7 @@ export function redactValue(value: unknown, seen: WeakSet<object> = new WeakSet(
 
 function redactEntry(key: string, v: unknown, seen: WeakSet<object>, depth: number): unknown {
   if (v !== null && v !== undefined && v !== '' && (SECRET_KEY.test(key) || PII_KEY.test(key))) {
-    return typeof v === 'object' ? REDACTED : REDACTED;
+    return REDACTED;
   }
   return redactValue(v, seen, depth + 1);
 }
