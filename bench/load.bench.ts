@@ -72,7 +72,8 @@ try {
     // --env NAME=VALUE: an app setting for this run (e.g. --env WRITER_CONCURRENCY=50)
     ...Object.fromEntries((values.env ?? []).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)])),
   };
-  const apps = spawnApps(env, dir, (app, code) => code && out(`${app} exited ${code}`));
+  let stopping = false;
+  const apps = spawnApps(env, dir, (app, code) => stopping || out(`${app} exited (${code ?? 'killed'}): see ${join(dir, `${app}.log`)}`));
   const redis = createRedis(redisServer.url, 'bench');
   const planQueue = createQueue(planRunJob, redis, 'load');
   await sleep(1_500);
@@ -106,6 +107,7 @@ try {
     await client.command({ query: `INSERT INTO raw.${table} SELECT * FROM load.${table} FINAL`, clickhouse_settings: { async_insert: 0 } });
   const rawMs = performance.now() - t1;
   out(`raw insert of the same final rows (INSERT … SELECT): ${fmt(rawMs / 1000, 1)} s; the pipeline took ${fmt(loadMs / rawMs, 1)}× as long`);
+  stopping = true;
   await stopApps(apps, 10_000);
   await planQueue.close();
   await closeRedis(redis);

@@ -70,4 +70,76 @@ describe('seat inventory end to end', () => {
     expect(ids.size).toBeLessThan(got.length);
     expect(got.filter((g) => ids.has(g.show_id))).toEqual(truth(h, ids));
   });
+
+  it('stays within its request budget per run, and falls back to the hierarchical shape when flat is ignored', async () => {
+    h.env.INVENTORY_MAX_SHOWS_PER_RUN = '5';
+    await h.start('scheduler');
+    h.sim.advance(30 * 86_400_000); // every show not over is due again
+    await h.run('reconcile', 120_000, 'events');
+    h.sim.setFaults({ ignoreFlat: true });
+    h.sim.resetRequests();
+    try {
+      await h.run('incremental', 120_000, 'inventory');
+    } finally {
+      h.sim.setFaults({ ignoreFlat: false });
+    }
+    const seats = Object.values(h.sim.requests().byEndpoint['GET /shows/:id/seats'] ?? {}).reduce((n, c) => n + c, 0);
+    expect(seats).toBeGreaterThan(0);
+    expect(seats).toBeLessThanOrEqual(5);
+    const rows = await (
+      await h.ch.client.query({
+        query: `SELECT shape, countIf(sold IS NULL) AS unknown, count() AS n FROM stg_qtickets_api_inventory_raw FINAL
+                WHERE snapshot_at >= parseDateTime64BestEffort({t:String}, 3) GROUP BY shape`,
+        query_params: { t: new Date(Date.parse(h.sim.now()) - 60_000).toISOString() },
+        format: 'JSONEachRow',
+      })
+    ).json<{ shape: string; unknown: string; n: string }>();
+    expect(rows.map((r) => r.shape)).toEqual(['hierarchical']);
+    expect(Number(rows[0]?.unknown)).toBe(Number(rows[0]?.n));
+    delete h.env.INVENTORY_MAX_SHOWS_PER_RUN;
+    await h.start('scheduler');
+  });
+
+  it('a show whose request keeps failing fails its run at once (recorded, state kept); the next run succeeds', async () => {
+    h.env.FETCH_ATTEMPTS = '2';
+    h.env.FETCH_BACKOFF_MS = '50';
+    await h.start('fetcher');
+    const state = async () =>
+      (
+        await (
+          await h.ch.client.query({ query: "SELECT last_run_id FROM etl_state FINAL WHERE stream = 'inventory'", format: 'JSONEachRow' })
+        ).json<{ last_run_id: string }>()
+      )[0]?.last_run_id;
+    const before = await state();
+    h.sim.advance(2 * 86_400_000);
+    await h.run('reconcile', 120_000, 'events');
+    h.sim.setFaults({ failingResources: ['shows'] });
+    let failedRun: string;
+    try {
+      failedRun = await h.runExpectingFailure(60_000, 'inventory', 'incremental');
+    } finally {
+      h.sim.setFaults({ failingResources: [] });
+    }
+    expect(await state()).toBe(before);
+    const recorded = async () =>
+      (
+        await (
+          await h.ch.client.query({
+            query: 'SELECT status, error FROM meta_job_runs FINAL WHERE run_id = {r:String}',
+            query_params: { r: failedRun },
+            format: 'JSONEachRow',
+          })
+        ).json<{
+          status: string;
+          error: string;
+        }>()
+      )[0];
+    for (let i = 0; i < 100 && (await recorded())?.status !== 'failed'; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await recorded()).toMatchObject({ status: 'failed', error: expect.stringMatching(/failed after 2 attempts/) });
+    const next = await h.run('incremental', 120_000, 'inventory');
+    expect(await state()).toBe(next);
+    delete h.env.FETCH_ATTEMPTS;
+    delete h.env.FETCH_BACKOFF_MS;
+    await h.start('fetcher');
+  });
 });

@@ -35,6 +35,12 @@ export const fetcherEnv = z.object({
   QTICKETS_PARTNERS_TOKEN: z.string().min(8, 'must be the partner API key issued by QTickets support (at least 8 characters)').optional(),
   PII_HASH_SALT: z.string().min(16, 'must be at least 16 characters long (a random secret)'),
   FETCH_CONCURRENCY: intFromEnv(1, 64).default(2),
+  /**
+   * Attempts of a page or show fetch job (each already retried inside the client), with exponential backoff from
+   * FETCH_BACKOFF_MS; a unit that exhausts them fails its run at once.
+   */
+  FETCH_ATTEMPTS: intFromEnv(1, 50).default(8),
+  FETCH_BACKOFF_MS: intFromEnv(10, 600_000).default(2_000),
 });
 
 export const transformerEnv = z.object({

@@ -5,7 +5,24 @@ import { type DiscoverPayload, fetchJob, type ItemPayload, type PagePayload, uni
 import type { RunTracker } from '../state/run-tracker.ts';
 import { streamByName } from '../streams/registry.ts';
 
-export type DiscoverDeps = { api: QTicketsApi; verifyFilter: FilterVerifier; tracker: RunTracker; fetchQueue: Queue };
+export type DiscoverDeps = {
+  api: QTicketsApi;
+  verifyFilter: FilterVerifier;
+  tracker: RunTracker;
+  fetchQueue: Queue;
+  /** Retry policy of the fetch jobs it fans out (FETCH_ATTEMPTS, FETCH_BACKOFF_MS). */
+  unitRetry?: { attempts: number; backoffMs: number };
+};
+
+const ENQUEUE_SLICE = 200;
+
+/** BullMQ options of a run's page and item jobs: the stream's priority and the configured retry policy. */
+export function unitJobOptions(priority: number | undefined, retry: DiscoverDeps['unitRetry']) {
+  return {
+    ...(priority ? { priority } : {}),
+    ...(retry ? { attempts: retry.attempts, backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 1 } } : {}),
+  };
+}
 
 /** Asks the stream's sync strategy which pages this run reads, registers them with the run, then enqueues them. */
 export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log: Logger): Promise<JobOutcome> {
@@ -26,7 +43,9 @@ export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log
   );
   // Register the units before enqueuing them, so the run can never look complete before it is.
   await deps.tracker.plan(p.runId, payloads.map(unitSource), paging, cursor);
-  await enqueueMany(deps.fetchQueue, fetchJob, payloads, stream.priority ? { priority: stream.priority } : {});
+  // In slices: one addBulk of 20,000 pages (a 1M-order reconciliation) would hold them all in memory at once.
+  for (let i = 0; i < payloads.length; i += ENQUEUE_SLICE)
+    await enqueueMany(deps.fetchQueue, fetchJob, payloads.slice(i, i + ENQUEUE_SLICE), unitJobOptions(stream.priority, deps.unitRetry));
   log.info({ ...paging, pages: payloads.length, mode: p.mode }, 'run planned');
   return { status: 'ok', detail: { pages: payloads.length, total: paging.total } };
 }

@@ -5,6 +5,7 @@ import { fetchJob, type PagePayload, pageSource } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import { streamByName } from '../streams/registry.ts';
+import { unitJobOptions } from './discover.handler.ts';
 
 export type FetchPageDeps = {
   api: QTicketsApi;
@@ -13,6 +14,7 @@ export type FetchPageDeps = {
   fetchQueue: Queue;
   transformQueue: Queue;
   piiSalt: string;
+  unitRetry?: { attempts: number; backoffMs: number };
   now?: () => Date;
 };
 
@@ -44,7 +46,7 @@ export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: 
     if (ids.length > 0 && Math.min(...ids) > p.stopBelowId) {
       const prev: PagePayload = { ...p, page: p.page - 1 };
       await deps.tracker.plan(p.runId, [pageSource(prev)], { total: page.paging.total, perPage: page.paging.perPage });
-      await enqueue(deps.fetchQueue, fetchJob, prev);
+      await enqueue(deps.fetchQueue, fetchJob, prev, unitJobOptions(stream.priority, deps.unitRetry));
       log.info({ page: prev.page }, 'page starts above the high-water id: extending the walk backwards');
     }
   }

@@ -27,7 +27,8 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const fetchQueue = createQueue(fetchJob, deps.redis, prefix);
   const transformQueue = createQueue(transformJob, deps.redis, prefix);
   const tracker = new RunTracker(deps.redis, prefix);
-  const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue };
+  const unitRetry = { attempts: cfg.FETCH_ATTEMPTS, backoffMs: cfg.FETCH_BACKOFF_MS };
+  const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue, unitRetry };
   const pageDeps = { ...common, partners: deps.partners ?? null, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
   const handle = async (p: FetchPayload, log: Logger): Promise<JobOutcome> => {
     if (p.kind === 'discover') return handleDiscover(p, common, log);

@@ -97,7 +97,7 @@ export async function enqueue<S extends z.ZodType>(
   queue: Queue,
   def: JobDefinition<S>,
   payload: z.input<S>,
-  extra: Pick<JobsOptions, 'delay' | 'priority'> = {},
+  extra: Pick<JobsOptions, 'delay' | 'priority' | 'attempts' | 'backoff'> = {},
 ): Promise<string> {
   if (queue.name !== def.queue) throw new Error(`queue ${queue.name} cannot take ${def.queue} jobs`);
   const data = parsePayload(def, payload);
@@ -115,7 +115,7 @@ export async function enqueueMany<S extends z.ZodType>(
   queue: Queue,
   def: JobDefinition<S>,
   payloads: z.input<S>[],
-  extra: Pick<JobsOptions, 'priority'> = {},
+  extra: Pick<JobsOptions, 'priority' | 'attempts' | 'backoff'> = {},
 ): Promise<string[]> {
   const jobs = payloads.map((p) => {
     const data = parsePayload(def, p);
