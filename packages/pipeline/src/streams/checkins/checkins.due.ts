@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@qtp/shared';
-import { DateTime } from 'luxon';
 import { toClickHouseUtc } from '../../common/moscow-time.ts';
+import { liveShows } from '../shows/live-shows.repository.ts';
 import type { RunMode } from '../stream.ts';
 
 const HOUR = 3_600_000;
@@ -38,28 +38,9 @@ export function dueLists(shows: CheckinShow[], nowMs: number, c: CheckinCadence,
     .map(({ s }) => s);
 }
 
-const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
-
-/** Live shows (from the events stream) with their last barcode list. A show without a finish time ends 3 h after it starts. */
+/** Live shows with their last barcode list. */
 export async function checkinShows(ch: ClickHouseClient): Promise<CheckinShow[]> {
-  const rs = await ch.query({
-    query: `SELECT s.show_id AS show_id, s.event_id AS event_id, toString(s.start_at) AS start_at,
-                   toString(ifNull(s.finish_at, s.start_at + INTERVAL 3 HOUR)) AS end_at, toString(l.last) AS last
-            FROM (SELECT show_id, event_id, start_at, finish_at FROM stg_qtickets_api_shows FINAL
-                  WHERE deleted_at IS NULL AND event_deleted_at IS NULL) AS s
-            LEFT JOIN (SELECT show_id, max(listed_at) AS last FROM stg_qtickets_api_barcode_lists GROUP BY show_id) AS l
-              ON l.show_id = s.show_id
-            SETTINGS join_use_nulls = 1`,
-    format: 'JSONEachRow',
-  });
-  const rows = await rs.json<{ show_id: string; event_id: string; start_at: string; end_at: string; last: string | null }>();
-  return rows.map((r) => ({
-    showId: Number(r.show_id),
-    eventId: Number(r.event_id),
-    startMs: ms(r.start_at) ?? 0,
-    endMs: ms(r.end_at) ?? 0,
-    lastListedMs: ms(r.last),
-  }));
+  return (await liveShows(ch, { table: 'stg_qtickets_api_barcode_lists', column: 'listed_at' })).map(({ lastMs, ...s }) => ({ ...s, lastListedMs: lastMs }));
 }
 
 export type ScanCandidate = { showId: number; eventId: number; barcodeHash: string; token: string; zoneName: string; seatName: string };

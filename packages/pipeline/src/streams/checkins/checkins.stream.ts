@@ -2,6 +2,7 @@ import { isQTicketsError } from '@qtp/qtickets-client';
 import { intFromEnv } from '@qtp/shared';
 import { z } from 'zod';
 import { openBarcode } from '../../common/barcode-secret.ts';
+import { readOrGone } from '../../common/not-found.ts';
 import { durationSetting } from '../../config/settings.ts';
 import { defineStream, type PlannedItem } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
@@ -65,16 +66,14 @@ export const checkinsStream = defineStream({
         log.warn({ showId: p.show_id, barcodeHash: p.barcode_hash }, 'barcode token does not open (PII_HASH_SALT changed?): skipped until the next list');
         return [];
       }
-      try {
-        return [{ scan: await api.barcodeScan(p.show_id, barcode) }];
-      } catch (err) {
-        // No longer valid (cancelled, moved): the next list of the show marks it invalid.
-        if (isQTicketsError(err) && err.kind === 'not_found') {
+      // No longer valid (cancelled, moved): the next list of the show marks it invalid.
+      return readOrGone<unknown>(
+        async () => ({ scan: await api.barcodeScan(p.show_id, barcode) }),
+        () => {
           log.info({ showId: p.show_id, barcodeHash: p.barcode_hash }, 'barcode not found: left to the next list');
           return [];
-        }
-        throw err;
-      }
+        },
+      );
     },
   },
   sync: perParentSync({

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@qtp/shared';
-import { DateTime } from 'luxon';
+import { liveShows } from '../shows/live-shows.repository.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -39,26 +39,10 @@ export function dueShows(shows: ShowTimes[], nowMs: number, c: Cadence, budget: 
     .map((d) => d.show);
 }
 
-const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
-
-/** Live shows (from the events stream) with their last snapshot. A show without a finish time ends 3 h after it starts. */
+/** Live shows with their last snapshot. */
 export async function showTimes(ch: ClickHouseClient): Promise<ShowTimes[]> {
-  const rs = await ch.query({
-    query: `SELECT s.show_id AS show_id, s.event_id AS event_id, toString(s.start_at) AS start_at,
-                   toString(ifNull(s.finish_at, s.start_at + INTERVAL 3 HOUR)) AS end_at, toString(l.last) AS last
-            FROM (SELECT show_id, event_id, start_at, finish_at FROM stg_qtickets_api_shows FINAL
-                  WHERE deleted_at IS NULL AND event_deleted_at IS NULL) AS s
-            LEFT JOIN (SELECT show_id, max(snapshot_at) AS last FROM stg_qtickets_api_inventory_raw GROUP BY show_id) AS l
-              ON l.show_id = s.show_id
-            SETTINGS join_use_nulls = 1`,
-    format: 'JSONEachRow',
-  });
-  const rows = await rs.json<{ show_id: string; event_id: string; start_at: string; end_at: string; last: string | null }>();
-  return rows.map((r) => ({
-    showId: Number(r.show_id),
-    eventId: Number(r.event_id),
-    startMs: ms(r.start_at) ?? 0,
-    endMs: ms(r.end_at) ?? 0,
-    lastSnapshotMs: ms(r.last),
+  return (await liveShows(ch, { table: 'stg_qtickets_api_inventory_raw', column: 'snapshot_at' })).map(({ lastMs, ...s }) => ({
+    ...s,
+    lastSnapshotMs: lastMs,
   }));
 }

@@ -1,6 +1,6 @@
-import { isQTicketsError } from '@qtp/qtickets-client';
 import { intFromEnv } from '@qtp/shared';
 import { z } from 'zod';
+import { readOrGone } from '../../common/not-found.ts';
 import { durationSetting } from '../../config/settings.ts';
 import { defineStream } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
@@ -19,18 +19,15 @@ export const inventoryStream = defineStream({
   source: {
     kind: 'per-parent',
     endpoint: 'GET /shows/{id}/seats',
-    async fetch({ api, parent, log }) {
-      try {
-        return [await api.showSeats(Number(parent.show_id), { flat: true })];
-      } catch (err) {
-        // A show deleted upstream since the events stream saw it: no snapshot, not a failed run.
-        if (isQTicketsError(err) && err.kind === 'not_found') {
+    fetch: ({ api, parent, log }) =>
+      // A show deleted upstream since the events stream saw it: no snapshot, not a failed run.
+      readOrGone<unknown>(
+        () => api.showSeats(Number(parent.show_id), { flat: true }),
+        () => {
           log.info({ showId: parent.show_id }, 'show has no seats (not found): skipped');
           return [];
-        }
-        throw err;
-      }
-    },
+        },
+      ),
   },
   sync: perParentSync({
     async due(ctx) {

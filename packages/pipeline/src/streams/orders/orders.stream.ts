@@ -1,5 +1,5 @@
-import { isQTicketsError } from '@qtp/qtickets-client';
 import { intFromEnv } from '@qtp/shared';
+import { readOrGone } from '../../common/not-found.ts';
 import { durationSetting } from '../../config/settings.ts';
 import { defineStream } from '../stream.ts';
 import { sanitizeOrder } from './orders.allowlist.ts';
@@ -24,14 +24,11 @@ export const ordersStream = defineStream({
   },
   tables: [ORDER_TABLES.orders, ORDER_TABLES.lines],
   // Webhooks: one order by id (GET /orders/{id}); an order gone upstream is simply not refetched.
-  async refetch({ api, parent }) {
-    try {
-      return [await api.getOrder(Number(parent.order_id))];
-    } catch (err) {
-      if (isQTicketsError(err) && err.kind === 'not_found') return [];
-      throw err;
-    }
-  },
+  refetch: ({ api, parent }) =>
+    readOrGone<unknown>(
+      () => api.getOrder(Number(parent.order_id)),
+      () => [],
+    ),
   sanitize: (raw, { piiSalt }) => sanitizeOrder(raw, piiSalt),
   transform: (record) => transformOrder(record),
 });
