@@ -1,4 +1,4 @@
-import { durationSetting, STREAMS, schedulerEnv, streamByName } from '@qtp/pipeline';
+import { durationSetting, STREAM_DEFINITIONS, STREAMS, schedulerEnv, streamByName } from '@qtp/pipeline';
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 
@@ -28,6 +28,8 @@ export function stalenessEnv(): Record<string, z.ZodType> {
     if (schedule) out[scheduleKey(s)] = schedule;
     out[staleAfterKey(s)] = durationSetting.optional();
   }
+  // what a stream's disabledReason reads (e.g. whether a partner key is set)
+  for (const d of STREAM_DEFINITIONS) for (const [k, v] of Object.entries(d.settings ?? {})) out[k] ??= v as z.ZodType;
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { QUEUES, RunTracker, STREAMS, StateRepository } from '@qtp/pipeline';
+import { QUEUES, RunTracker, STREAM_DEFINITIONS, STREAMS, StateRepository } from '@qtp/pipeline';
 import { type ClickHouseClient, QUEUE_STATES, type RedisConnection, withTimeout } from '@qtp/shared';
 import { Queue } from 'bullmq';
 import { type StaleAfter, staleAfter } from './staleness.ts';
@@ -89,6 +89,12 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
       stale: false,
       running: [],
     };
+    // A stream its settings switch off (partner tickets without a key) is never stale: it does not run.
+    const off = STREAM_DEFINITIONS.find((d) => d.name === stream)?.disabledReason?.(o.settings) ?? null;
+    if (off) {
+      streams.push({ ...row, staleAfterSource: `off: ${off}` });
+      continue;
+    }
     if (!clickhouseDown) {
       try {
         const st = await withTimeout(state.get(stream), timeoutMs, 'ClickHouse');
