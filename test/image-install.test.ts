@@ -44,9 +44,9 @@ const runtimeEnv = (app: string): Record<string, string> =>
   Object.fromEntries(
     runtime
       .filter((l) => l.startsWith('ENV '))
-      .flatMap((l) => l.slice(4).trim().split(/\s+/))
-      .map((kv) => kv.split('=') as [string, string])
-      .map(([k, v]) => [k, v.replace(/\$\{APP\}/, app)]),
+      // KEY=value or KEY="a value with spaces"
+      .flatMap((l) => [...l.slice(4).matchAll(/(\w+)=(?:"([^"]*)"|(\S+))/g)])
+      .map((m) => [m[1] as string, (m[2] ?? m[3] ?? '').replace(/\$\{APP\}/, app)]),
   );
 
 /** .dockerignore as Docker applies it to `COPY . .`: a path is left out when it or a parent matches a pattern. */
