@@ -2,23 +2,13 @@ import { fetcherEnv, planRunJob, QUEUES, type Stage, startFetcher, startWriter, 
 import { createQTicketsClient, verifyFilter } from '@qtp/qtickets-client';
 import { clickhouseCheck, enqueue, METRIC_NAMES, type OpsServer, PipelineMetrics, parseConfig, redisCheck, startOpsServer } from '@qtp/shared';
 import { stalenessEnv, streamFreshness, watchDownstreamWorkers } from '@qtp/status';
-import { count } from '@qtp/testing';
+import { count, sample } from '@qtp/testing';
 import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Harness, logCollector, startHarness } from './pipeline-harness.ts';
 
 const logs = logCollector();
-
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 describe('ops on a running pipeline', () => {
   let h: Harness;

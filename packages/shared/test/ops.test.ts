@@ -1,5 +1,5 @@
 import { freePort } from '@qtp/embedded';
-import { type TestClickHouse, type TestRedis, testClickHouse, testRedis } from '@qtp/testing';
+import { sample, type TestClickHouse, type TestRedis, testClickHouse, testRedis } from '@qtp/testing';
 import { Queue, Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -18,17 +18,6 @@ import {
 } from '../src/index.ts';
 
 const log = createLogger({ name: 'ops-test', level: 'silent' });
-
-/** The value of one sample line (`name{labels} value`), where every given label matches. */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number | undefined {
-  for (const line of text.split('\n')) {
-    const m = /^([a-z_:]+)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const have = Object.fromEntries([...(m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map((x) => [x[1], x[2]]));
-    if (Object.entries(labels).every(([k, v]) => have[k] === v)) return Number(m[3]);
-  }
-  return undefined;
-}
 
 describe('settings', () => {
   it('METRICS_HOST defaults to loopback, METRICS_PORT to the per-app port; 0 is allowed, 65536 is not', () => {
