@@ -40,7 +40,11 @@ async function expectOpsEndpoints(name: string, log: string): Promise<void> {
     expect(metrics).toMatch(new RegExp(`^qtp_queue_jobs\\{queue="${queue}",state="waiting",service="${name}"\\} \\d+$`, 'm'));
     expect(metrics).toMatch(new RegExp(`^qtp_queue_workers\\{queue="${queue}",service="${name}"\\} \\d+$`, 'm'));
   }
-  if (name === 'scheduler') expect(metrics).toMatch(/^qtp_stream_stale_after_seconds\{stream="orders",service="scheduler"\} 900$/m);
+  if (name === 'scheduler') {
+    expect(metrics).toMatch(/^qtp_stream_stale_after_seconds\{stream="orders",service="scheduler"\} 900$/m);
+    // Registered by this scheduler: the never-succeeded stream has a first-due time to count from.
+    expect(metrics).toMatch(/^qtp_stream_first_due_timestamp_seconds\{stream="orders",service="scheduler"\} \d{10}$/m);
+  }
 }
 
 describe('apps', () => {

@@ -8,7 +8,7 @@ const log = createLogger({ name: 'scheduler', level: cfg.LOG_LEVEL, format: cfg.
 const redis = createRedis(cfg.REDIS_URL, 'qtp-scheduler', { log });
 const clickhouse = createClickHouse(cfg);
 const ops = await startProcessOps({ service: 'scheduler', settings: cfg, log, redis, clickhouse, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
-ops.metrics.observeStreams(streamFreshness(clickhouse, cfg));
+ops.metrics.observeStreams(streamFreshness(clickhouse, cfg, { redis, prefix: cfg.QUEUE_PREFIX }));
 const scheduler = await startScheduler(cfg, { redis, clickhouse, log });
 for (const w of scheduler.workers) ops.metrics.observeWorker(w);
 const [planWorker] = scheduler.workers;

@@ -23,6 +23,7 @@ export { transformJob } from './jobs/transform.job.ts';
 export { writeJob } from './jobs/write.job.ts';
 export { type RunInfo, RunTracker } from './state/run-tracker.ts';
 export { RunsRepository } from './state/runs.repository.ts';
+export { ScheduledSince } from './state/scheduled-since.ts';
 export { StateRepository, type StreamState } from './state/state.repository.ts';
 export { sanitizeEvent } from './streams/events/events.allowlist.ts';
 export { SHOWS_TABLE, transformEvent } from './streams/events/events.transform.ts';

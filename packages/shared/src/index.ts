@@ -48,11 +48,13 @@ export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitSta
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
 export {
   type ApiRequestEvent,
+  BACKLOG_STATES,
   type InsertEvent,
   METRIC_NAMES,
   type MetricsOptions,
   PipelineMetrics,
   QUEUE_STATES,
+  type QueueState,
   type StreamFreshness,
 } from './ops/metrics.ts';
 export { METRICS_PORTS, type OpsSettings, opsEnv } from './ops/ops-env.ts';

@@ -13,6 +13,7 @@ import {
   opsEnv,
   PipelineMetrics,
   parseConfig,
+  QUEUE_STATES,
   redisCheck,
   startOpsServer,
 } from '../src/index.ts';
@@ -40,7 +41,8 @@ describe('metrics registry', () => {
     const lastSuccess = new Date(Date.now() - 90_000).toISOString();
     m.observeStreams(async () => [
       { stream: 'orders', lastSuccessAt: lastSuccess, staleAfterMs: 900_000 },
-      { stream: 'events', lastSuccessAt: null, staleAfterMs: 5_400_000 },
+      { stream: 'events', lastSuccessAt: null, staleAfterMs: 5_400_000, firstDueAt: '2026-10-05T10:30:00.000Z' },
+      { stream: 'clients', lastSuccessAt: null, staleAfterMs: 5_400_000, firstDueAt: null },
     ]);
     const text = await m.metrics();
     expect(sample(text, METRIC_NAMES.apiRequests, { endpoint: '/orders', status: '200', service: 'unit' })).toBe(2);
@@ -57,6 +59,10 @@ describe('metrics registry', () => {
     expect(sample(text, METRIC_NAMES.streamLastSuccess, { stream: 'events' })).toBe(0);
     expect(sample(text, METRIC_NAMES.streamLastSuccess, { stream: 'orders' })).toBeCloseTo(Date.parse(lastSuccess) / 1000, 0);
     expect(sample(text, METRIC_NAMES.streamStaleAfter, { stream: 'orders' })).toBe(900);
+    // A stream that never succeeded has its series from the start (the never-succeeded alert needs them).
+    expect(sample(text, METRIC_NAMES.streamFirstDue, { stream: 'events' })).toBe(Date.parse('2026-10-05T10:30:00Z') / 1000);
+    expect(sample(text, METRIC_NAMES.streamStaleAfter, { stream: 'events' })).toBe(5_400);
+    expect(sample(text, METRIC_NAMES.streamFirstDue, { stream: 'clients' })).toBeUndefined();
     await m.close();
   });
 
@@ -87,6 +93,15 @@ describe('ops server against a real Redis and ClickHouse', () => {
   afterAll(async () => {
     await ch?.close();
     await r?.close();
+  });
+
+  it('QUEUE_STATES is every state BullMQ counts (a new state in a BullMQ upgrade fails here)', async () => {
+    const q = new Queue('ops-states', { connection: r.redis, prefix: r.prefix });
+    try {
+      expect(Object.keys(await q.getJobCounts()).sort()).toEqual([...QUEUE_STATES].sort());
+    } finally {
+      await q.close();
+    }
   });
 
   it('answers /healthz, /readyz and /metrics (job counters after a job ran, queue depth, live workers)', async () => {

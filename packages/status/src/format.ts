@@ -1,4 +1,5 @@
-import { formatDuration, type StatusReport } from './status.ts';
+import { QUEUE_STATES } from '@qtp/shared';
+import { formatDuration, type StatusReport, type StreamStatus } from './status.ts';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -12,6 +13,24 @@ function table(header: string[], rows: string[][]): string {
 
 const iso = (v: string | null) => (v ? v.replace(/\.\d{3}Z$/, 'Z') : '-');
 
+/** The state column: ok, STALE, NEVER SUCCEEDED, pending (first due ...), not scheduled yet, off (why), unknown. */
+function stateText(s: StreamStatus): string {
+  switch (s.state) {
+    case 'stale':
+      return 'STALE';
+    case 'never':
+      return `NEVER SUCCEEDED (first due ${iso(s.firstDueAt)})`;
+    case 'pending':
+      return `pending (first due ${iso(s.firstDueAt)})`;
+    case 'unscheduled':
+      return 'not scheduled yet';
+    case 'off':
+      return `off (${s.off})`;
+    default:
+      return s.state;
+  }
+}
+
 /** The human-readable status: streams, queues, then problems (or "healthy"). */
 export function formatStatus(r: StatusReport): string {
   const streams = table(
@@ -23,20 +42,13 @@ export function formatStatus(r: StatusReport): string {
       iso(s.lastSuccessAt),
       s.lagSeconds === null ? '-' : formatDuration(s.lagSeconds),
       formatDuration(s.staleAfterSeconds),
-      [s.stale ? 'STALE' : 'ok', ...s.running.map((run) => `running ${run.runId} (${run.pagesDone}/${run.pagesPlanned} pages)`)].join(', '),
+      [stateText(s), ...s.running.map((run) => `running ${run.runId} (${run.pagesDone}/${run.pagesPlanned} pages)`)].join(', '),
     ]),
   );
   const queues = r.queues.length
     ? table(
-        ['queue', 'waiting', 'active', 'delayed', 'failed', 'workers'],
-        r.queues.map((q) => [
-          q.queue,
-          String(q.waiting),
-          String(q.active),
-          String(q.delayed),
-          String(q.failed),
-          q.workers === 0 ? '0 (none!)' : String(q.workers),
-        ]),
+        ['queue', ...QUEUE_STATES, 'workers'],
+        r.queues.map((q) => [q.queue, ...QUEUE_STATES.map((k) => String(q[k])), q.workers === 0 ? '0 (none!)' : String(q.workers)]),
       )
     : '(queues unknown)';
   const problems = r.problems.length ? `problems:\n${r.problems.map((p) => `  - ${p}`).join('\n')}` : 'healthy: every stream fresh, every queue has a worker';
@@ -45,6 +57,19 @@ export function formatStatus(r: StatusReport): string {
 
 /** `--check`: one line per problem, or one "ok" line. */
 export function formatCheck(r: StatusReport): string {
-  if (r.problems.length === 0) return `ok: ${r.streams.length} streams fresh, ${r.queues.length} queues with live workers\n`;
+  if (r.problems.length === 0) {
+    const count = (state: StreamStatus['state']) => r.streams.filter((s) => s.state === state).length;
+    const others = (
+      [
+        ['pending', 'not yet due'],
+        ['unscheduled', 'not scheduled yet'],
+        ['off', 'off'],
+      ] as const
+    )
+      .filter(([state]) => count(state) > 0)
+      .map(([state, what]) => `, ${count(state)} ${what}`)
+      .join('');
+    return `ok: ${count('ok')} streams fresh${others}, ${r.queues.length} queues with live workers\n`;
+  }
   return r.problems.map((p) => `problem: ${p}\n`).join('');
 }

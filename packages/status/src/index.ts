@@ -1,8 +1,11 @@
 export { formatCheck, formatStatus } from './format.ts';
 export { streamFreshness } from './freshness.ts';
 export {
+  assessFreshness,
   cronMaxGapMs,
   DEFAULT_STALE_AFTER_MS,
+  type Freshness,
+  firstDueAt,
   MIN_STALE_AFTER_MS,
   STALE_INTERVALS,
   type StaleAfter,

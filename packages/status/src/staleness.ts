@@ -69,3 +69,39 @@ export function staleAfter(stream: string, cfg: Record<string, unknown>, now: Da
   const gap = cronMaxGapMs(pattern, tz, now);
   return { ms: Math.max(MIN_STALE_AFTER_MS, STALE_INTERVALS * gap), source: `${STALE_INTERVALS} × ${scheduleKey(stream)}` };
 }
+
+/**
+ * When a stream's first scheduled run was due: the first fire of its schedule (`SCHEDULE_<STREAM>`) at or after the
+ * instant the scheduler first registered it (`ScheduledSince`); that instant itself for a stream without a schedule.
+ */
+export function firstDueAt(stream: string, cfg: Record<string, unknown>, scheduledSince: Date): Date {
+  const pattern = cfg[scheduleKey(stream)];
+  if (typeof pattern !== 'string') return scheduledSince;
+  const tz = typeof cfg.SCHEDULE_TZ === 'string' ? cfg.SCHEDULE_TZ : 'Europe/Moscow';
+  // cron-parser's next() is strictly after currentDate: start 1 ms before, so a fire at that very instant counts.
+  return CronExpressionParser.parse(pattern, { tz, currentDate: new Date(scheduledSince.getTime() - 1) })
+    .next()
+    .toDate();
+}
+
+/** What a stream's freshness says, from its last success or, before the first one, from when it was first due. */
+export type Freshness =
+  | { state: 'ok' | 'stale'; lagMs: number }
+  /** Never succeeded, and its threshold has not yet passed since its first due run (or that run is still ahead). */
+  | { state: 'pending'; firstDueAt: Date }
+  /** Never succeeded although its threshold has passed since its first due run. */
+  | { state: 'never'; firstDueAt: Date; overdueMs: number }
+  /** Never succeeded and never scheduled (no scheduler has registered it yet): nothing is due. */
+  | { state: 'unscheduled' };
+
+/** The one staleness rule of `pnpm status`, `status --check` and (mirrored in PromQL) ops/prometheus/alerts.yml. */
+export function assessFreshness(o: { lastSuccessAt: string | null; firstDueAt: Date | null; staleAfterMs: number; now: Date }): Freshness {
+  const now = o.now.getTime();
+  if (o.lastSuccessAt) {
+    const lagMs = Math.max(0, now - Date.parse(o.lastSuccessAt));
+    return { state: lagMs > o.staleAfterMs ? 'stale' : 'ok', lagMs };
+  }
+  if (!o.firstDueAt) return { state: 'unscheduled' };
+  const overdueMs = now - o.firstDueAt.getTime();
+  return overdueMs > o.staleAfterMs ? { state: 'never', firstDueAt: o.firstDueAt, overdueMs } : { state: 'pending', firstDueAt: o.firstDueAt };
+}

@@ -1,7 +1,7 @@
-import { QUEUES, RunTracker, STREAM_DEFINITIONS, STREAMS, StateRepository } from '@qtp/pipeline';
-import { type ClickHouseClient, QUEUE_STATES, type RedisConnection, withTimeout } from '@qtp/shared';
+import { QUEUES, RunTracker, ScheduledSince, STREAM_DEFINITIONS, STREAMS, StateRepository } from '@qtp/pipeline';
+import { BACKLOG_STATES, type ClickHouseClient, QUEUE_STATES, type QueueState, type RedisConnection, withTimeout } from '@qtp/shared';
 import { Queue } from 'bullmq';
-import { type StaleAfter, staleAfter } from './staleness.ts';
+import { assessFreshness, firstDueAt, type StaleAfter, staleAfter } from './staleness.ts';
 
 export type RunningRun = { runId: string; mode: string; startedAt: string; pagesDone: number; pagesPlanned: number };
 
@@ -15,12 +15,24 @@ export type StreamStatus = {
   lagSeconds: number | null;
   staleAfterSeconds: number;
   staleAfterSource: string;
+  /**
+   * ok; stale (last success too old); never (no success although its threshold has passed since its first due run);
+   * pending (no success yet, not overdue); unscheduled (no scheduler registered it yet); off (its settings switch it
+   * off); unknown (ClickHouse or Redis could not be read).
+   */
+  state: 'ok' | 'stale' | 'never' | 'pending' | 'unscheduled' | 'off' | 'unknown';
+  /** state stale or never: what `--check` reports. */
   stale: boolean;
+  /** When its first scheduled run was due (the first fire after the scheduler first registered it). */
+  firstDueAt: string | null;
+  /** Why its settings switch it off (state off). */
+  off: string | null;
   /** Runs holding the stream's locks (incremental/reconcile lane, backfill lane). */
   running: RunningRun[];
 };
 
-export type QueueStatus = { queue: string; waiting: number; active: number; delayed: number; failed: number; workers: number };
+/** Jobs per state (every BullMQ state: QUEUE_STATES) and live workers of one queue. */
+export type QueueStatus = { queue: string; workers: number } & Record<QueueState, number>;
 
 export type StatusReport = {
   checkedAt: string;
@@ -57,6 +69,7 @@ export function formatDuration(seconds: number): string {
   return `${m}m ${s % 60}s`;
 }
 
+const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 const message = (err: unknown) => (err as Error)?.message ?? String(err);
 
 /**
@@ -74,6 +87,14 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
 
   let clickhouseDown: string | null = o.unreachable?.clickhouse ?? null;
   let redisDown: string | null = o.unreachable?.redis ?? null;
+  let since: Record<string, string> | undefined;
+  if (!redisDown) {
+    try {
+      since = await withTimeout(new ScheduledSince(o.redis, o.prefix).all(), timeoutMs, 'Redis');
+    } catch (err) {
+      redisDown = message(err);
+    }
+  }
   const streams: StreamStatus[] = [];
   for (const stream of names) {
     const threshold: StaleAfter = staleAfter(stream, o.settings, now);
@@ -86,15 +107,21 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
       lagSeconds: null,
       staleAfterSeconds: threshold.ms / 1000,
       staleAfterSource: threshold.source,
+      state: 'unknown',
       stale: false,
+      firstDueAt: null,
+      off: null,
       running: [],
     };
     // A stream its settings switch off (partner tickets without a key) is never stale: it does not run.
     const off = STREAM_DEFINITIONS.find((d) => d.name === stream)?.disabledReason?.(o.settings) ?? null;
     if (off) {
-      streams.push({ ...row, staleAfterSource: `off: ${off}` });
+      streams.push({ ...row, state: 'off', off, staleAfterSource: `off: ${off}` });
       continue;
     }
+    const scheduledSince = since?.[stream];
+    const due = scheduledSince ? firstDueAt(stream, o.settings, new Date(scheduledSince)) : null;
+    row.firstDueAt = due?.toISOString() ?? null;
     if (!clickhouseDown) {
       try {
         const st = await withTimeout(state.get(stream), timeoutMs, 'ClickHouse');
@@ -102,12 +129,18 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
         row.watermark = st.watermark;
         row.lastSuccessAt = st.lastSuccessAt;
         row.lastRunId = st.lastRunId || null;
-        if (st.lastSuccessAt) row.lagSeconds = Math.max(0, (now.getTime() - Date.parse(st.lastSuccessAt)) / 1000);
-        row.stale = row.lagSeconds === null || row.lagSeconds > row.staleAfterSeconds;
-        if (row.lagSeconds === null) problems.push(`stream ${stream} has never completed a run (stale after ${formatDuration(row.staleAfterSeconds)})`);
-        else if (row.stale)
+        const f = assessFreshness({ lastSuccessAt: st.lastSuccessAt, firstDueAt: due, staleAfterMs: threshold.ms, now });
+        // Without Redis, when (or whether) a never-succeeded stream was first due is unknown.
+        row.state = f.state === 'unscheduled' && since === undefined ? 'unknown' : f.state;
+        row.stale = f.state === 'stale' || f.state === 'never';
+        if (f.state === 'ok' || f.state === 'stale') row.lagSeconds = f.lagMs / 1000;
+        if (f.state === 'never')
           problems.push(
-            `stream ${stream} is stale: last success ${formatDuration(row.lagSeconds)} ago, more than ${formatDuration(row.staleAfterSeconds)} (${threshold.source})`,
+            `stream ${stream} has never completed a run: first due ${iso(f.firstDueAt)}, more than ${formatDuration(threshold.ms / 1000)} ago (${threshold.source})`,
+          );
+        else if (f.state === 'stale')
+          problems.push(
+            `stream ${stream} is stale: last success ${formatDuration(f.lagMs / 1000)} ago, more than ${formatDuration(threshold.ms / 1000)} (${threshold.source})`,
           );
       } catch (err) {
         clickhouseDown = message(err);
@@ -135,10 +168,10 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
       q.on('error', () => {});
       try {
         const [counts, workers] = await withTimeout(Promise.all([q.getJobCounts(...QUEUE_STATES), q.getWorkersCount()]), timeoutMs, 'Redis');
-        const n = (k: string) => counts[k] ?? 0;
-        queues.push({ queue: name, waiting: n('waiting'), active: n('active'), delayed: n('delayed'), failed: n('failed'), workers });
+        const n = (k: QueueState) => counts[k] ?? 0;
+        queues.push({ queue: name, ...(Object.fromEntries(QUEUE_STATES.map((k) => [k, n(k)])) as Record<QueueState, number>), workers });
         if (workers === 0) {
-          const backlog = n('waiting') + n('delayed');
+          const backlog = BACKLOG_STATES.reduce((sum, k) => sum + n(k), 0);
           problems.push(`queue ${name} has no live worker${backlog ? ` (${backlog} jobs waiting)` : ''}`);
         }
       } catch (err) {

@@ -5,6 +5,7 @@ import { fetchJob } from '../jobs/fetch.job.ts';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { RunsRepository } from '../state/runs.repository.ts';
+import { ScheduledSince } from '../state/scheduled-since.ts';
 import { StateRepository } from '../state/state.repository.ts';
 import { STREAM_DEFINITIONS } from '../streams/registry.ts';
 import { type Stage, stage } from './stage.ts';
@@ -28,11 +29,13 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
   const planQueue = createQueue(planRunJob, deps.redis, prefix);
   const fetchQueue = createQueue(fetchJob, deps.redis, prefix);
   if (deps.registerSchedules !== false) {
+    const since = new ScheduledSince(deps.redis, prefix);
     for (const stream of STREAM_DEFINITIONS) {
       const disabled = stream.disabledReason?.(cfg) ?? null;
       if (disabled !== null) {
         // Also drops schedulers registered while it was enabled (they live in Redis).
         for (const s of stream.schedules) await planQueue.removeJobScheduler(s.id);
+        await since.forget(stream.name);
         deps.log.info({ stream: stream.name }, `stream ${stream.name} is disabled: ${disabled}; no job schedulers registered`);
         continue;
       }
@@ -45,6 +48,8 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
         );
         deps.log.info({ scheduler: s.id, pattern, tz: cfg.SCHEDULE_TZ }, 'job scheduler registered');
       }
+      // Freshness of a stream that never succeeded counts from its first due run after this (pnpm status, metrics).
+      await since.record(stream.name, deps.now?.() ?? new Date());
     }
   }
   const tracker = new RunTracker(deps.redis, prefix);

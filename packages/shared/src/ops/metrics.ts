@@ -1,4 +1,4 @@
-import { type Job, Queue, type Worker } from 'bullmq';
+import { type Job, type JobState, Queue, type Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import { reportRedisError } from '../connections/redis.ts';
@@ -9,11 +9,21 @@ import { withTimeout } from './timeout.ts';
 export type ApiRequestEvent = { endpoint: string; status: number | string; durationMs: number };
 /** What the batching writer reports per insert (its `onInsert` hook). */
 export type InsertEvent = { table: string; rows: number; durationMs: number; ok: boolean };
-/** A stream's last success (etl_state) and how old it may get before it counts as stale. */
-export type StreamFreshness = { stream: string; lastSuccessAt: string | null; staleAfterMs?: number };
+/**
+ * A stream's last success (etl_state), how old it may get before it counts as stale, and when its first scheduled run
+ * was due (null: no scheduler registered it yet).
+ */
+export type StreamFreshness = { stream: string; lastSuccessAt: string | null; staleAfterMs?: number; firstDueAt?: string | null };
 
-/** The states whose depth is reported per queue. */
-export const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed'] as const;
+/**
+ * Every state a BullMQ 6 job can be in, all reported per queue: a job with a priority waits in `prioritized`, not
+ * `waiting`; a parent waits for its children in `waiting-children`; `completed` is bounded by each job's retention.
+ * (A test checks this against the states `getJobCounts()` counts by default, so a new BullMQ state is not missed.)
+ */
+export const QUEUE_STATES = ['waiting', 'prioritized', 'waiting-children', 'active', 'delayed', 'failed', 'completed'] as const satisfies readonly JobState[];
+export type QueueState = (typeof QUEUE_STATES)[number];
+/** The states of jobs that wait for a worker (the backlog): everything not yet picked up and not finished. */
+export const BACKLOG_STATES = ['waiting', 'prioritized', 'waiting-children', 'delayed'] as const satisfies readonly QueueState[];
 
 /** Every metric name, for docs and tests. */
 export const METRIC_NAMES = {
@@ -30,6 +40,7 @@ export const METRIC_NAMES = {
   streamLag: 'qtp_stream_lag_seconds',
   streamLastSuccess: 'qtp_stream_last_success_timestamp_seconds',
   streamStaleAfter: 'qtp_stream_stale_after_seconds',
+  streamFirstDue: 'qtp_stream_first_due_timestamp_seconds',
 } as const;
 
 export type MetricsOptions = {
@@ -166,6 +177,11 @@ export class PipelineMetrics {
       METRIC_NAMES.streamStaleAfter,
       'Lag beyond which the stream counts as stale (from its schedule or STALE_AFTER_<STREAM>); alert on lag > this.',
       (r) => (r.staleAfterMs === undefined ? undefined : r.staleAfterMs / 1000),
+    );
+    streamGauge(
+      METRIC_NAMES.streamFirstDue,
+      'Unix time its first scheduled run was due (after the scheduler first registered it): a stream that never succeeded is stale once time() - this > its threshold.',
+      (r) => (r.firstDueAt ? Date.parse(r.firstDueAt) / 1000 : undefined),
     );
   }
 
