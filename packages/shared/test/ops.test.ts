@@ -140,6 +140,10 @@ describe('ops server against a real Redis and ClickHouse', () => {
       expect(sample(text, METRIC_NAMES.queueWorkers, { queue: 'ops-work' })).toBe(1);
       expect(sample(text, METRIC_NAMES.queueWorkers, { queue: 'ops-idle' })).toBe(0);
       expect(text).toMatch(/^process_cpu_user_seconds_total\{service="it"\} /m);
+      // What `promtool check metrics` flags (test/monitoring.test.ts runs it too): a non-counter named `_total`.
+      const typed = [...text.matchAll(/^# TYPE (\S+) (\S+)$/gm)].map(([, name, type]) => ({ name, type }));
+      expect(typed.filter((m) => m.type !== 'counter' && m.name?.endsWith('_total'))).toEqual([]);
+      expect(typed.map((m) => m.name)).toContain('nodejs_active_handles');
 
       expect((await fetch(`${server.url}/nope`)).status).toBe(404);
       server.drain();

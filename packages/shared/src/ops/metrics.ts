@@ -43,6 +43,9 @@ export const METRIC_NAMES = {
   streamFirstDue: 'qtp_stream_first_due_timestamp_seconds',
 } as const;
 
+/** prom-client default metrics left out: gauges with a counter's `_total` suffix, sums of the per-type gauges. */
+const UNRULY_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total'];
+
 export type MetricsOptions = {
   /** `service` label on every sample (scheduler, fetcher...). */
   service: string;
@@ -77,7 +80,12 @@ export class PipelineMetrics {
     this.#log = o.log;
     this.#timeoutMs = o.collectTimeoutMs ?? 2_000;
     this.registry.setDefaultLabels({ service: o.service });
-    if (o.defaultMetrics !== false) collectDefaultMetrics({ register: this.registry });
+    if (o.defaultMetrics !== false) {
+      collectDefaultMetrics({ register: this.registry });
+      // Gauges named like counters (`promtool check metrics`: non-counter metrics should not have "_total" suffix);
+      // the same figures stay, per type, in nodejs_active_handles / _requests / _resources.
+      for (const name of UNRULY_DEFAULT_METRICS) this.registry.removeSingleMetric(name);
+    }
     const registers = [this.registry];
     this.#jobsCompleted = new Counter({ name: METRIC_NAMES.jobsCompleted, help: 'Jobs this process completed, per queue.', labelNames: ['queue'], registers });
     this.#jobsFailed = new Counter({
