@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { dashboardEnv, hashPassword } from '@qtp/dashboard';
-import { fetcherEnv, schedulerEnv, transformerEnv, webhooksEnv, writerEnv } from '@qtp/pipeline';
+import { fetcherEnv, transformerEnv, webhooksEnv, writerEnv } from '@qtp/pipeline';
 import { checkConfig, isPublishedValue, knownSettings, migrateEnv, SECRET_SETTINGS } from '@qtp/shared';
+import { schedulerProcessEnv } from '@qtp/status';
 import { TEST_IMAGES } from '@qtp/testing';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
@@ -26,7 +27,7 @@ import {
 
 /** Each image's settings schema (the simulator takes command-line flags only). */
 const SCHEMAS: Record<Exclude<ImageName, 'simulator'>, z.ZodObject> = {
-  scheduler: schedulerEnv,
+  scheduler: schedulerProcessEnv(),
   fetcher: fetcherEnv,
   transformer: transformerEnv,
   writer: writerEnv,
@@ -48,6 +49,7 @@ const PROD_ENV: Record<string, string> = {
   PII_HASH_SALT: 'prod-salt-0123456789abcdef',
   DASHBOARD_PASSWORD_HASH: hashPassword('a long production password'),
   WEBHOOK_SECRET: 'prod-webhook-secret-0123456789',
+  GRAFANA_ADMIN_PASSWORD: 'prod-grafana-secret-0123',
 };
 const ENV_EXAMPLE = parseEnv(readFileSync(join(ROOT, '.env.example'), 'utf8')) as Record<string, string>;
 
@@ -131,6 +133,14 @@ describe.each(SCENARIOS)('%s: every service gets exactly the settings its proces
     // The process's own start-up check (zod schema + the QTP_ENV guard) passes with exactly these values.
     expect(checkConfig(schema, given).problems).toEqual([]);
   });
+
+  it.each(apps.filter(([, s]) => imageOf('', s) !== 'simulator'))('%s: every setting its app reads is passed, or listed as not settable', (name, service) => {
+    const image = imageOf(name, service) as Exclude<ImageName, 'simulator'>;
+    const notSettable = Object.keys(readYaml('docker-compose.yml')['x-not-settable'] as Record<string, string>);
+    const given = serviceEnv(service);
+    const dropped = [...knownSettings(SCHEMAS[image])].filter((k) => !(k in given) && !notSettable.includes(k));
+    expect(dropped, `${name} reads settings compose never passes (pass them as \${NAME:-} or list them in x-not-settable)`).toEqual([]);
+  });
 });
 
 describe('dev stack', () => {
@@ -145,7 +155,7 @@ describe('dev stack', () => {
   it('has only dev-only credentials: every secret default is one that the processes refuse outside dev', () => {
     for (const [name, service] of Object.entries(model.services)) {
       const given = serviceEnv(service);
-      for (const key of [...SECRET_SETTINGS, 'CLICKHOUSE_ADMIN_PASSWORD']) {
+      for (const key of [...SECRET_SETTINGS, 'CLICKHOUSE_ADMIN_PASSWORD', 'GF_SECURITY_ADMIN_PASSWORD']) {
         if (given[key]) expect(isPublishedValue(given[key]), `${name}.${key}`).toBe(true);
       }
       const image = imageOf(name, service);
@@ -204,7 +214,9 @@ describe('prod stack', () => {
     const port = env[portKey] ?? String((schema.shape[portKey] as z.ZodType).parse(undefined));
     expect(s.healthcheck?.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
     expect(s.healthcheck?.test[3]).toContain(`'http://127.0.0.1:${port}/healthz'`);
-    expect(env.METRICS_HOST ?? '127.0.0.1').toBe('127.0.0.1');
+    // Inside compose the ops server listens on the container's network (Prometheus scrapes it); no host port.
+    if (name !== 'dashboard') expect(env.METRICS_HOST).toBe('0.0.0.0');
+    if (name !== 'dashboard') expect((s.ports ?? []).filter((p) => p.endsWith(`:${port}`))).toEqual([]);
   });
 
   it('keeps Redis from evicting jobs: maxmemory with noeviction, AOF on', () => {
@@ -249,13 +261,24 @@ describe.each([
     }
   });
 
-  it('ClickHouse: `default` confined by the mounted users.d file, the admin password required, nothing else passed', () => {
+  it('ClickHouse: `default` confined by the rendered users.d file, the admin login the one migrate uses, nothing else passed', () => {
     const ch = svc('clickhouse');
-    expect(serviceEnv(ch)).toEqual({ CLICKHOUSE_SKIP_USER_SETUP: '1', CLICKHOUSE_ADMIN_PASSWORD: serviceEnv(svc('migrate')).CLICKHOUSE_PASSWORD });
-    expect(ch.volumes).toContain('./docker/clickhouse/users.d/qtp-users.xml:/etc/clickhouse-server/users.d/qtp-users.xml:ro');
-    const xml = readFileSync(join(ROOT, 'docker/clickhouse/users.d/qtp-users.xml'), 'utf8');
+    const migrate = serviceEnv(svc('migrate'));
+    expect(serviceEnv(ch)).toEqual({
+      CLICKHOUSE_SKIP_USER_SETUP: '1',
+      CLICKHOUSE_ADMIN_USER: migrate.CLICKHOUSE_USER,
+      CLICKHOUSE_ADMIN_PASSWORD: migrate.CLICKHOUSE_PASSWORD,
+    });
+    expect(ch.volumes).toContain('./docker/clickhouse/qtp-users.xml.template:/qtp/clickhouse/qtp-users.xml.template:ro');
+    expect(ch.volumes).toContain('./docker/clickhouse/render-users.sh:/qtp/clickhouse/render-users.sh:ro');
+    expect(ch.entrypoint).toEqual([
+      '/bin/sh',
+      '-c',
+      '/bin/sh /qtp/clickhouse/render-users.sh /qtp/clickhouse/qtp-users.xml.template /etc/clickhouse-server/users.d/qtp-users.xml && exec /entrypoint.sh',
+    ]);
+    const xml = renderUsers({ CLICKHOUSE_ADMIN_USER: migrate.CLICKHOUSE_USER ?? '' }).xml;
     expect(xml).toMatch(/<default>\s*<networks replace="replace">\s*<ip>::1<\/ip>\s*<ip>127\.0\.0\.1<\/ip>\s*<\/networks>\s*<access_management>0</);
-    expect(xml).toMatch(/<qtp_admin>\s*<password from_env="CLICKHOUSE_ADMIN_PASSWORD"\/>/);
+    expect(xml).toMatch(new RegExp(`<${migrate.CLICKHOUSE_USER}>\\s*<password from_env="CLICKHOUSE_ADMIN_PASSWORD"/>[\\s\\S]*<access_management>1<`));
   });
 
   it('pins third-party images to exact versions (the tests use the same ones) and builds ours per app', () => {
@@ -268,8 +291,52 @@ describe.each([
       expect(s.build?.context).toBe('.');
       expect(s.image).toMatch(new RegExp(`^qtickets-pipeline/${image}:`));
     }
+    // The monitoring profile's official images, pinned too.
+    expect(svc('prometheus').image).toMatch(/^prom\/prometheus:v\d+\.\d+\.\d+$/);
+    expect(svc('grafana').image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+$/);
     const built = Object.entries(model.services).flatMap(([n, s]) => imageOf(n, s) ?? []);
     expect(new Set(built)).toEqual(new Set(Object.keys(IMAGES)));
+  });
+});
+
+/** Runs docker/clickhouse/render-users.sh as the clickhouse service does, into a temp dir. */
+function renderUsers(env: Record<string, string>): { status: number | null; stderr: string; xml: string } {
+  const out = join(mkdtempSync(join(tmpdir(), 'qtp-users-')), 'users.d', 'qtp-users.xml');
+  const res = spawnSync('/bin/sh', [join(ROOT, 'docker/clickhouse/render-users.sh'), join(ROOT, 'docker/clickhouse/qtp-users.xml.template'), out], {
+    env: { PATH: process.env.PATH, ...env },
+    encoding: 'utf8',
+  });
+  let xml = '';
+  try {
+    xml = readFileSync(out, 'utf8');
+  } catch {}
+  return { status: res.status, stderr: res.stderr, xml };
+}
+
+describe('the ClickHouse admin login name is one setting (CLICKHOUSE_ADMIN_USER) for the server and migrate', () => {
+  it.each([
+    ['dev', DEV_FILES, {}],
+    ['prod', PROD_FILES, PROD_ENV],
+  ] as Array<[string, string[], Record<string, string>]>)('%s: renamed, both the server and migrate use the new name', (_n, files, env) => {
+    const model = loadCompose(files, { ...env, CLICKHOUSE_ADMIN_USER: 'ops_root' });
+    const server = serviceEnv(model.services.clickhouse as Service);
+    expect(server.CLICKHOUSE_ADMIN_USER).toBe('ops_root');
+    expect(serviceEnv(model.services.migrate as Service).CLICKHOUSE_USER).toBe('ops_root');
+    const { status, xml } = renderUsers(server);
+    expect(status).toBe(0);
+    expect(xml).toMatch(/<ops_root>\s*<password from_env="CLICKHOUSE_ADMIN_PASSWORD"\/>/);
+    expect(xml).toMatch(/<\/ops_root>/);
+    expect(xml.replace(/<!--[\s\S]*?-->/g, '')).not.toMatch(/qtp_admin|__CLICKHOUSE_ADMIN_USER__/);
+  });
+
+  it('unset means qtp_admin; a name that is not an identifier, or `default`, stops the server naming the setting', () => {
+    expect(renderUsers({}).xml).toMatch(/<qtp_admin>\s*<password/);
+    for (const bad of ['ops root', 'x</users><y', '1admin', 'default']) {
+      const res = renderUsers({ CLICKHOUSE_ADMIN_USER: bad });
+      expect(res.status, bad).toBe(2);
+      expect(res.stderr).toMatch(/^CLICKHOUSE_ADMIN_USER: /);
+      expect(res.xml).toBe('');
+    }
   });
 });
 

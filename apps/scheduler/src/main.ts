@@ -1,9 +1,9 @@
-import { QUEUES, type SchedulerConfig, STREAMS, schedulerEnv, startScheduler } from '@qtp/pipeline';
+import { QUEUES, type SchedulerConfig, STREAMS, startScheduler } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
-import { stalenessEnv, streamFreshness, watchDownstreamWorkers } from '@qtp/status';
+import { schedulerProcessEnv, streamFreshness, watchDownstreamWorkers } from '@qtp/status';
 
 // The staleness thresholds (STALE_AFTER_<STREAM>) are keyed by stream, like the schedules: typed as the scheduler's.
-const cfg = loadConfig(schedulerEnv.extend(stalenessEnv())) as SchedulerConfig;
+const cfg = loadConfig(schedulerProcessEnv()) as SchedulerConfig;
 const log = createLogger({ name: 'scheduler', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const redis = createRedis(cfg.REDIS_URL, 'qtp-scheduler', { log });
 const clickhouse = createClickHouse(cfg);

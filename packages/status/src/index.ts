@@ -10,6 +10,7 @@ export {
   STALE_INTERVALS,
   type StaleAfter,
   scheduleKey,
+  schedulerProcessEnv,
   staleAfter,
   staleAfterKey,
   stalenessEnv,

@@ -33,6 +33,9 @@ export function stalenessEnv(): Record<string, z.ZodType> {
   return out;
 }
 
+/** Everything the scheduler process reads: its own settings plus the staleness thresholds of its stream gauges. */
+export const schedulerProcessEnv = () => schedulerEnv.extend(stalenessEnv());
+
 const gaps = new Map<string, number>();
 
 /**
