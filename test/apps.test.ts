@@ -44,6 +44,9 @@ async function expectOpsEndpoints(name: string, log: string): Promise<void> {
     expect(metrics).toMatch(/^qtp_stream_stale_after_seconds\{stream="orders",service="scheduler"\} 900$/m);
     // Registered by this scheduler: the never-succeeded stream has a first-due time to count from.
     expect(metrics).toMatch(/^qtp_stream_first_due_timestamp_seconds\{stream="orders",service="scheduler"\} \d{10}$/m);
+    expect(metrics).toMatch(/^qtp_stream_last_success_timestamp_seconds\{stream="orders",service="scheduler"\} 0$/m);
+    // Off without a partner key: no series, so no alert.
+    expect(metrics).not.toMatch(/^qtp_stream_\w+\{stream="partner_tickets"/m);
   }
 }
 
