@@ -25,13 +25,15 @@ import { collectStatus } from './status.ts';
 
 const USAGE = `usage: pnpm status [stream...] [--check] [--json] [--timeout 10s]
   per stream (${STREAMS.join(', ')}): watermark, last success, lag, staleness, runs in flight;
-  per queue: waiting, active, delayed, failed jobs and live workers
+  per queue: jobs in every BullMQ state (waiting, prioritized, waiting-children, active, delayed,
+  failed, completed) and live workers
   --check        exit 1 with one line per problem (a stream stale, a queue without a live worker, a server
                  unreachable), exit 0 with one "ok" line when healthy: for cron or a monitor
   --json         the report as JSON (with --check: same exit codes)
   --timeout D    bound on connecting and on each read (default 10s)
   a stream is stale when its last success is older than STALE_AFTER_<STREAM> (e.g. 20m), by default
-  3 intervals of its schedule SCHEDULE_<STREAM> (at least 15m)`;
+  3 intervals of its schedule SCHEDULE_<STREAM> (at least 15m); before its first success, once that long
+  has passed since its first scheduled run was due (until then: pending); streams switched off: off`;
 
 const args = parseCli('status', USAGE, { check: { type: 'boolean' }, json: { type: 'boolean' }, timeout: { type: 'string' } });
 const unknown = unknownNames('stream', args.positionals, STREAMS);
