@@ -186,6 +186,17 @@ describe('status against a real Redis and ClickHouse', () => {
   const startWorker = (name: string) => {
     workers.set(name, new Worker(name, async () => 'ok', { connection: r.connectionOptions, prefix: r.prefix }));
   };
+  /** Starts it again and waits until Redis lists it (worker connections register their names asynchronously). */
+  const restartWorker = async (name: string) => {
+    startWorker(name);
+    const q = new Queue(name, { connection: r.redis, prefix: r.prefix });
+    try {
+      for (let i = 0; i < 100 && (await q.getWorkersCount()) === 0; i++) await new Promise((res) => setTimeout(res, 50));
+      expect(await q.getWorkersCount(), `worker of ${name} back`).toBeGreaterThan(0);
+    } finally {
+      await q.close();
+    }
+  };
   const cli = (...args: string[]) =>
     spawnSync(process.execPath, [CLI, ...args], {
       env: {
@@ -248,7 +259,7 @@ describe('status against a real Redis and ClickHouse', () => {
       expect(res.status).toBe(1);
       expect(res.stdout).toBe('problem: queue fetch has no live worker\n');
     } finally {
-      startWorker(QUEUES.fetch);
+      await restartWorker(QUEUES.fetch);
     }
   });
 
@@ -341,7 +352,7 @@ describe('status against a real Redis and ClickHouse', () => {
       await m.close();
       await fetch.obliterate({ force: true });
       await fetch.close();
-      startWorker(QUEUES.fetch);
+      await restartWorker(QUEUES.fetch);
     }
   });
 
