@@ -3,6 +3,7 @@ import type { SchedulerConfig } from '../config/env.ts';
 import { handlePlanRun, recordFailedRuns } from '../handlers/plan-run.handler.ts';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import { planRunJob } from '../jobs/plan-run.job.ts';
+import { RunStages } from '../state/run-stages.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { RunsRepository } from '../state/runs.repository.ts';
 import { StateRepository } from '../state/state.repository.ts';
@@ -52,6 +53,7 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
   const planDeps = {
     state: new StateRepository(deps.clickhouse),
     tracker,
+    stages: new RunStages(deps.redis, prefix),
     runs,
     clickhouse: deps.clickhouse,
     fetchQueue,
