@@ -28,8 +28,17 @@ export type PlanDeps = {
 export const runIdFor = (stream: string, mode: string, at: Date) =>
   `${stream}-${mode === 'incremental' ? 'inc' : mode === 'backfill' ? 'bf' : 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
 
-/** Starts a run from the stream's durable state, unless one is already in flight. */
-export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
+/**
+ * Starts a run from the stream's durable state, unless one is already in flight: then the plan is skipped, or, for a
+ * plan with `waitForLock` (a manual re-queue), `waitForLock` is called with the running run (it puts the job back to
+ * try again shortly, and never returns).
+ */
+export async function handlePlanRun(
+  p: z.output<typeof planRunJob.schema>,
+  deps: PlanDeps,
+  log: Logger,
+  waitForLock?: (holder: string) => Promise<never>,
+): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
   const stream = streamByName(p.stream);
   const disabled = stream.disabledReason?.(deps.config) ?? null;
@@ -43,6 +52,10 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
   const lock = p.mode === 'backfill' ? `${p.stream}-backfill` : p.stream;
   if (!(await deps.tracker.lock(lock, runId, deps.runTimeoutMs))) {
     const holder = await deps.tracker.lockHolder(lock);
+    if (p.waitForLock && waitForLock && holder !== null) {
+      log.info({ stream: p.stream, holder }, 'a run of the stream is in progress: this re-queue starts once it ends');
+      return waitForLock(holder);
+    }
     return { status: 'skipped', reason: `run ${holder ?? '?'} of ${p.stream} still in progress` };
   }
   try {
