@@ -1,15 +1,13 @@
-import { createLogger, createQueue } from '@qtp/shared';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createQueue } from '@qtp/shared';
 import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
 import type { Queue } from 'bullmq';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schedulerEnv } from '../src/config/env.ts';
-import { handleDiscover } from '../src/handlers/discover.handler.ts';
-import { handlePlanRun } from '../src/handlers/plan-run.handler.ts';
-import { type DiscoverPayload, fetchJob } from '../src/jobs/fetch.job.ts';
+import { fetchJob } from '../src/jobs/fetch.job.ts';
 import { RunStages } from '../src/state/run-stages.ts';
 import { RunTracker } from '../src/state/run-tracker.ts';
-import { RunsRepository } from '../src/state/runs.repository.ts';
-import { StateRepository } from '../src/state/state.repository.ts';
 import { checkinsStream } from '../src/streams/checkins/checkins.stream.ts';
 import { transformCheckinRecord } from '../src/streams/checkins/checkins.transform.ts';
 import type { StreamName } from '../src/streams/registry.ts';
@@ -19,34 +17,31 @@ import { showRow } from './fixtures.ts';
  * Plans at the upper end of the budget settings, through the real plan and discover handlers against Redis and
  * ClickHouse: 20,000 due barcodes of one show (CHECKINS_MAX_REQUESTS_PER_RUN up to 100,000), a reconciliation of
  * 10,000 shows' partner tickets and 10,000 shows' inventory. No job payload carries the plan, every unit is
- * registered and enqueued, and the heap stays within a worker's bound (--max-old-space-size=112).
+ * registered and enqueued, and the scheduler's and the fetcher's parts each run in a process bounded like a worker
+ * (--max-old-space-size=112): past the bound they would die of heap exhaustion and the test fail.
  */
 const SALT = 'scale-salt-0123456789';
 const H = 3_600_000;
 const NOW = Date.parse('2026-11-20T12:00:00Z');
 const SHOWS = 10_000;
 const BARCODES = 20_000;
-const WORKER_HEAP_MB = 112;
-const log = createLogger({ name: 'scale-test', level: 'silent' });
 
-/**
- * Peak heap growth (MB) while `fn` runs, sampled every 20 ms: the scheduler's and the fetcher's share together, garbage
- * included (no GC is forced), so an upper bound of what either worker holds.
- */
-async function peakHeapGrowthMb<T>(fn: () => Promise<T>): Promise<{ value: T; mb: number }> {
-  globalThis.gc?.();
-  const base = process.memoryUsage().heapUsed;
-  let peak = base;
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-  }, 20);
-  try {
-    const value = await fn();
-    peak = Math.max(peak, process.memoryUsage().heapUsed);
-    return { value, mb: (peak - base) / 1_048_576 };
-  } finally {
-    clearInterval(timer);
-  }
+const SCRIPT = resolve(import.meta.dirname, 'plan-bounded.script.ts');
+/** The workers' V8 flags (each app's package.json start script, WORKER_NODE_OPTIONS). */
+const WORKER_FLAGS = ['--max-old-space-size=112', '--max-semi-space-size=4'];
+
+/** Runs one side of the planning in a process bounded like a worker; it fails (heap out of memory) past the bound. */
+function bounded(args: string[], env: Record<string, unknown>): Promise<Record<string, unknown>> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [...WORKER_FLAGS, SCRIPT, ...args], { env: { PATH: process.env.PATH, QTP_SCALE: JSON.stringify(env) } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('exit', (code) =>
+      code === 0 ? res(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : rej(new Error(`${args.join(' ')} exited ${code}: ${err.slice(-2_000)}`)),
+    );
+  });
 }
 
 describe('per-parent plans at the budgets’ upper end', () => {
@@ -76,7 +71,10 @@ describe('per-parent plans at the budgets’ upper end', () => {
     // a list of show 1 with 20,000 valid barcodes, none polled yet
     const ctx = { fetchedAt: new Date(NOW - 60_000).toISOString(), runId: 'earlier', parent: { kind: 'list', show_id: 1, event_id: 9 } };
     const rows: Record<string, Array<Record<string, unknown>>> = {};
-    const records = [{ list: { count: BARCODES } }, ...Array.from({ length: BARCODES }, (_, i) => ({ barcode: { barcode: `88${String(i).padStart(10, '0')}`, seat_name: `s${i}`, zone_name: 'Hall' } }))];
+    const records = [
+      { list: { count: BARCODES } },
+      ...Array.from({ length: BARCODES }, (_, i) => ({ barcode: { barcode: `88${String(i).padStart(10, '0')}`, seat_name: `s${i}`, zone_name: 'Hall' } })),
+    ];
     for (const raw of records) {
       const out = transformCheckinRecord(checkinsStream.sanitize(raw, { piiSalt: SALT }), ctx);
       if (out.kind !== 'rows') throw new Error(out.reason);
@@ -90,67 +88,45 @@ describe('per-parent plans at the budgets’ upper end', () => {
     await ch?.close();
   });
 
-  /** Plans one run (scheduler) and discovers it (fetcher); returns the run, its units and the discover job's size. */
-  async function planAndDiscover(stream: StreamName, mode: 'incremental' | 'reconcile') {
-    const deps = {
-      state: new StateRepository(ch.client),
-      tracker,
-      stages,
-      runs: new RunsRepository(ch.client),
-      clickhouse: ch.client,
-      fetchQueue,
-      config,
-      runTimeoutMs: 600_000,
-      now: () => new Date(NOW),
-    };
-    const planned = await handlePlanRun({ stream, mode }, deps, log);
-    if (planned.status !== 'ok') throw new Error(`plan skipped: ${planned.reason}`);
-    const runId = String(planned.detail?.runId);
-    const job = await fetchQueue.getJob(`${runId}|discover`);
-    if (!job) throw new Error(`no discover job for ${runId}`);
-    const discoverBytes = Buffer.byteLength(JSON.stringify(job.data));
-    const verifyFilter = () => ({ honoured: true });
-    await handleDiscover(job.data as DiscoverPayload, { api: {} as never, verifyFilter: verifyFilter as never, tracker, stages, fetchQueue }, log);
-    await job.remove();
-    const info = await tracker.info(runId);
-    await tracker.unlock(stream, runId);
-    return { runId, info, discoverBytes };
-  }
+  /** The three runs, planned in one scheduler process and discovered in one fetcher process, each bounded like a worker. */
+  let runs: Record<string, { runId: string; discoverBytes: number }> = {};
+  let rss = { scheduler: 0, fetcher: 0 };
+  beforeAll(async () => {
+    const env = { redisUrl: r.url, prefix: r.prefix, clickhouse: ch.settings, config, nowMs: NOW };
+    const plan = await bounded(['plan', 'checkins:reconcile', 'partner_tickets:reconcile', 'inventory:incremental'], env);
+    const ids = ['checkins', 'partner_tickets', 'inventory'].map((s) => String(plan[s]));
+    const discover = await bounded(['discover', ...ids], env);
+    runs = Object.fromEntries(ids.map((id, i) => [['checkins', 'partner_tickets', 'inventory'][i], { runId: id, discoverBytes: Number(discover[id]) }]));
+    rss = { scheduler: Number(plan.peakRssMb), fetcher: Number(discover.peakRssMb) };
+    console.info(`peak RSS: scheduler ${rss.scheduler} MB, fetcher ${rss.fetcher} MB`);
+  }, 60_000);
 
-  beforeEach(async () => {
-    await fetchQueue.obliterate({ force: true });
-  });
-
-  const enqueued = async (runId: string, sample: string) => {
-    const counts = await fetchQueue.getJobCounts('waiting', 'prioritized');
-    return { jobs: (counts.waiting ?? 0) + (counts.prioritized ?? 0), sample: await fetchQueue.getJob(`${runId}|${sample}`) };
+  const check = async (stream: string, units: number, sample: string) => {
+    const run = runs[stream];
+    if (!run) throw new Error(`no ${stream} run`);
+    expect(run.discoverBytes).toBeLessThan(1_024); // the plan travels in Redis, not in the job
+    expect(await tracker.info(run.runId)).toMatchObject({ planned: true, expected: units, done: 0 });
+    const job = await fetchQueue.getJob(`${run.runId}|${sample}`);
+    expect(job?.data).toMatchObject({ kind: 'item', runId: run.runId });
+    return job?.data as { parent: Record<string, unknown> };
   };
 
   it('check-ins: 20,000 due barcodes and the list of their show in one run', async () => {
-    const { value, mb } = await peakHeapGrowthMb(() => planAndDiscover('checkins', 'reconcile'));
-    expect(value.discoverBytes).toBeLessThan(1_024);
-    expect(value.info).toMatchObject({ planned: true, expected: BARCODES + 1, done: 0 });
-    const { jobs, sample } = await enqueued(value.runId, 'i|ls1');
-    expect(jobs).toBe(BARCODES + 1);
-    expect(sample?.data).toMatchObject({ kind: 'item', key: 'ls1', parent: { kind: 'list', show_id: 1 } });
-    expect(mb, 'heap growth while planning (MB)').toBeLessThan(WORKER_HEAP_MB);
-  }, 30_000);
+    expect((await check('checkins', BARCODES + 1, 'i|ls1')).parent).toMatchObject({ kind: 'list', show_id: 1 });
+  });
 
   it('partner tickets: a reconciliation of 10,000 shows', async () => {
-    const { value, mb } = await peakHeapGrowthMb(() => planAndDiscover('partner_tickets', 'reconcile'));
-    expect(value.discoverBytes).toBeLessThan(1_024);
-    expect(value.info).toMatchObject({ planned: true, expected: SHOWS });
-    const { jobs, sample } = await enqueued(value.runId, `i|ev9-sh${SHOWS}`);
-    expect(jobs).toBe(SHOWS);
-    expect(sample?.data).toMatchObject({ kind: 'item', parent: { event_id: 9, show_id: SHOWS } });
-    expect(mb, 'heap growth while planning (MB)').toBeLessThan(WORKER_HEAP_MB);
-  }, 30_000);
+    expect((await check('partner_tickets', SHOWS, `i|ev9-sh${SHOWS}`)).parent).toMatchObject({ event_id: 9, show_id: SHOWS });
+  });
 
   it('inventory: 10,000 shows never snapshotted, in one run', async () => {
-    const { value, mb } = await peakHeapGrowthMb(() => planAndDiscover('inventory', 'incremental'));
-    expect(value.info).toMatchObject({ planned: true, expected: SHOWS });
-    const { jobs } = await enqueued(value.runId, 'i|show1');
-    expect(jobs).toBe(SHOWS);
-    expect(mb, 'heap growth while planning (MB)').toBeLessThan(WORKER_HEAP_MB);
-  }, 30_000);
+    await check('inventory', SHOWS, 'i|show1');
+  });
+
+  it('every unit is enqueued once, and neither process outgrew its heap bound', async () => {
+    const counts = await fetchQueue.getJobCounts('waiting', 'prioritized');
+    expect((counts.waiting ?? 0) + (counts.prioritized ?? 0)).toBe(BARCODES + 1 + 2 * SHOWS);
+    expect(rss.scheduler).toBeGreaterThan(0);
+    expect(rss.fetcher).toBeGreaterThan(0);
+  });
 });
