@@ -55,7 +55,9 @@ const settings = { CLICKHOUSE_URL: ch.url, CLICKHOUSE_USER: 'default', CLICKHOUS
 let apps: ReturnType<typeof spawnApps> | undefined;
 let stopping = false;
 try {
-  out(`node ${process.version}, ${new Date().toISOString()}, a hall of ${fmt(seats)} seats, API limit ${rps} requests/s, CHECKINS_MAX_REQUESTS_PER_RUN ${values.budget}`);
+  out(
+    `node ${process.version}, ${new Date().toISOString()}, a hall of ${fmt(seats)} seats, API limit ${rps} requests/s, CHECKINS_MAX_REQUESTS_PER_RUN ${values.budget}`,
+  );
   const admin = createClickHouseAdmin(settings);
   await new Migrator(admin, { dir: resolve(import.meta.dirname, '../migrations'), database: 'bighall', log }).up();
   // about 0.8 orders a seat sell the hall out (1.8 tickets an order, some unpaid or refunded)
@@ -138,7 +140,13 @@ try {
   await sim.close();
   if (!exact) {
     process.exitCode = 1;
-    for (const app of procs.keys()) out(`${app}: ${readFileSync(join(dir, `${app}.log`), 'utf8').split('\n').slice(-5).join('\n')}`);
+    for (const app of procs.keys())
+      out(
+        `${app}: ${readFileSync(join(dir, `${app}.log`), 'utf8')
+          .split('\n')
+          .slice(-5)
+          .join('\n')}`,
+      );
   }
 } finally {
   stopping = true;

@@ -1,7 +1,7 @@
 import { RunTracker } from '@qtp/pipeline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendance, expectScansPerBarcode, LIST, SCAN, spent, truth, windowShows } from './checkins-truth.ts';
-import { type Harness, logCollector, PII_SALT, redisHashes, startAll, startHarness } from './pipeline-harness.ts';
+import { type Harness, logCollector, redisHashes, startAll, startHarness } from './pipeline-harness.ts';
 
 const logs = logCollector();
 const HOUR = 3_600_000;

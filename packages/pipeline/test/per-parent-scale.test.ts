@@ -6,11 +6,9 @@ import type { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { schedulerEnv } from '../src/config/env.ts';
 import { fetchJob } from '../src/jobs/fetch.job.ts';
-import { RunStages } from '../src/state/run-stages.ts';
 import { RunTracker } from '../src/state/run-tracker.ts';
 import { checkinsStream } from '../src/streams/checkins/checkins.stream.ts';
 import { transformCheckinRecord } from '../src/streams/checkins/checkins.transform.ts';
-import type { StreamName } from '../src/streams/registry.ts';
 import { showRow } from './fixtures.ts';
 
 /**
@@ -49,7 +47,6 @@ describe('per-parent plans at the budgets’ upper end', () => {
   let r: TestRedis;
   let fetchQueue: Queue;
   let tracker: RunTracker;
-  let stages: RunStages;
   const config = schedulerEnv.parse({
     REDIS_URL: 'redis://127.0.0.1:6379',
     CLICKHOUSE_URL: 'http://127.0.0.1:8123',
@@ -64,7 +61,6 @@ describe('per-parent plans at the budgets’ upper end', () => {
     r = testRedis('scale');
     fetchQueue = createQueue(fetchJob, r.redis, r.prefix);
     tracker = new RunTracker(r.redis, r.prefix);
-    stages = new RunStages(r.redis, r.prefix);
     // show 1 is in its check-in window; the others start over the next weeks
     const shows = [showRow(1, NOW - H, NOW + H), ...Array.from({ length: SHOWS - 1 }, (_, i) => showRow(i + 2, NOW + (i + 3) * H, NOW + (i + 5) * H))];
     await ch.client.insert({ table: 'stg_qtickets_api_shows', values: shows, format: 'JSONEachRow' });
@@ -78,7 +74,11 @@ describe('per-parent plans at the budgets’ upper end', () => {
     for (const raw of records) {
       const out = transformCheckinRecord(checkinsStream.sanitize(raw, { piiSalt: SALT }), ctx);
       if (out.kind !== 'rows') throw new Error(out.reason);
-      for (const [t, rs] of Object.entries(out.rows)) (rows[t] ??= []).push(...rs);
+      for (const [t, rs] of Object.entries(out.rows)) {
+        const list = rows[t] ?? [];
+        list.push(...rs);
+        rows[t] = list;
+      }
     }
     for (const [table, values] of Object.entries(rows)) await ch.client.insert({ table, values, format: 'JSONEachRow' });
   }, 60_000);

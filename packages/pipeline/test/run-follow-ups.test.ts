@@ -37,7 +37,13 @@ describe('follow-ups of a unit', () => {
     await tracker.start(run, 'checkins', 'incremental', new Date().toISOString());
     await stages.setBudget(run, 3);
     expect(await stages.sealed(run, 'fu-i|ls1')).toBeNull();
-    expect(await stages.write(run, 'fu-i|ls1', [1, 2, 3, 4, 5].map((n) => ({ n })))).toBe(5);
+    expect(
+      await stages.write(
+        run,
+        'fu-i|ls1',
+        [1, 2, 3, 4, 5].map((n) => ({ n })),
+      ),
+    ).toBe(5);
     expect(await stages.seal(run, 'fu-i|ls1', true)).toBe(3);
     expect(await stages.seal(run, 'fu-i|ls1', true)).toBe(3); // a retry gets the same stage, charged once
     expect(await stages.budget(run)).toBe(0);

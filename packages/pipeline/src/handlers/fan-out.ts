@@ -3,8 +3,8 @@ import type { JobsOptions, Queue } from 'bullmq';
 import { fetchJob, type ItemPayload, unitSource } from '../jobs/fetch.job.ts';
 import type { RunStages } from '../state/run-stages.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
-import type { PlannedItem, RunMode } from '../streams/stream.ts';
 import { streamByName } from '../streams/registry.ts';
+import type { PlannedItem, RunMode } from '../streams/stream.ts';
 
 export type FanOutDeps = { tracker: RunTracker; stages: RunStages; fetchQueue: Queue };
 

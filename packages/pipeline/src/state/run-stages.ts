@@ -57,7 +57,11 @@ export class RunStages {
     let slice: string[] = [];
     const flush = async () => {
       if (slice.length === 0) return;
-      await this.#redis.multi().rpush(key, ...slice).expire(key, STAGE_TTL_S).exec();
+      await this.#redis
+        .multi()
+        .rpush(key, ...slice)
+        .expire(key, STAGE_TTL_S)
+        .exec();
       n += slice.length;
       slice = [];
     };
