@@ -1,4 +1,5 @@
-import { RunTracker } from '@qtp/pipeline';
+import { fetchJob, RunTracker } from '@qtp/pipeline';
+import { createQueue } from '@qtp/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attendance, expectScansPerBarcode, LIST, SCAN, spent, truth, windowShows } from './checkins-truth.ts';
 import { type Harness, startAll, startHarness } from './pipeline-harness.ts';
@@ -19,6 +20,7 @@ describe('requeue checkins after a cold start, and while a run holds the stream'
   beforeAll(async () => {
     h = await startHarness({ seed: 31, historyDays: 20, ordersPerDay: 60 });
     h.env.CHECKINS_MAX_REQUESTS_PER_RUN = String(BUDGET);
+    h.env.FETCH_ATTEMPTS = '6'; // the follow-ups the writer adds keep the fetcher's retry policy
     await startAll(h);
     await h.run('reconcile', 120_000, 'events');
   }, 240_000);
@@ -40,6 +42,14 @@ describe('requeue checkins after a cold start, and while a run holds the stream'
     expect(spent(h, before, SCAN)).toBe(valid); // each barcode the lists returned, polled once, in the same run
     expect((await attendance(h)).filter((a) => inWindow.includes(a.show_id))).toEqual(expected);
     await expectScansPerBarcode(h, inWindow);
+    const fetchQueue = createQueue(fetchJob, h.r.redis, h.r.prefix);
+    try {
+      const polls = (await fetchQueue.getJobs(['completed'], 0, 200)).filter((j) => j.id?.includes('|i|sc'));
+      expect(polls.length).toBeGreaterThan(0);
+      for (const j of polls) expect(j.opts.attempts, j.id).toBe(6);
+    } finally {
+      await fetchQueue.close();
+    }
   });
 
   it('while a run holds the stream, `requeue --wait` waits for it, then reports its own run; --no-wait-lock refuses', async () => {

@@ -33,6 +33,7 @@ export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log
   if (typeof p.params.staged === 'string') {
     // A per-parent plan the scheduler staged in Redis: registered, marked planned, then enqueued, a slice at a time.
     const opts = unitJobOptions(stream.priority, deps.unitRetry);
+    if (stream.sync.followUp) await deps.stages.setUnitOptions(p.runId, opts);
     const n = await fanOutStage(deps, p.runId, p.params.staged, opts, (units) => deps.tracker.plan(p.runId, [], { total: units, perPage: 1 }));
     log.info({ items: n, mode: p.mode }, 'run planned');
     return { status: 'ok', detail: { pages: n, total: n } };

@@ -62,7 +62,12 @@ export async function addFollowUps(runId: string, streamName: string, unit: stri
     n = await deps.stages.seal(runId, name, true);
     if (n > 0) log.info({ runId, unit, followUps: n, budgetLeft: limit - n }, 'follow-ups added to the run');
   }
-  if (n !== null && n > 0) await fanOutStage(deps, runId, name, stream.priority ? { priority: stream.priority } : {});
+  // With the fetcher's retry policy, as the run's planned units (the writer does not read FETCH_ATTEMPTS itself).
+  const opts = ((await deps.stages.unitOptions(runId)) ?? (stream.priority ? { priority: stream.priority } : {})) as Pick<
+    JobsOptions,
+    'priority' | 'attempts' | 'backoff'
+  >;
+  if (n !== null && n > 0) await fanOutStage(deps, runId, name, opts);
   await deps.tracker.resolveFollowUp(runId, unit);
   return n ?? 0;
 }

@@ -91,6 +91,16 @@ export class RunStages {
     }
   }
 
+  /** The fetcher's unit job options (FETCH_ATTEMPTS, FETCH_BACKOFF_MS), for the units the writer adds later. */
+  async setUnitOptions(runId: string, opts: Record<string, unknown>): Promise<void> {
+    await this.#redis.hset(this.#key(runId), 'unitOptions', JSON.stringify(opts));
+  }
+
+  async unitOptions(runId: string): Promise<Record<string, unknown> | null> {
+    const raw = await this.#redis.hget(this.#key(runId), 'unitOptions');
+    return raw === null ? null : (JSON.parse(raw) as Record<string, unknown>);
+  }
+
   /** Requests the run may still spend on follow-ups. */
   async setBudget(runId: string, left: number): Promise<void> {
     await this.#redis.hset(this.#key(runId), 'budget', Math.max(0, left));
