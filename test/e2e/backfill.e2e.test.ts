@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { TABLES } from '@qtp/pipeline';
 import { createQTicketsClient } from '@qtp/qtickets-client';
 import { createLogger } from '@qtp/shared';
@@ -7,21 +5,7 @@ import { count } from '@qtp/testing';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startAll, startHarness } from './pipeline-harness.ts';
-
-const CLI = resolve(import.meta.dirname, '../../packages/pipeline/src/requeue/requeue.cli.ts');
-
-function requeue(h: Harness, args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', REDIS_URL: h.r.url, QUEUE_PREFIX: h.r.prefix, LOG_LEVEL: 'warn' },
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('exit', (code) => res({ code, out, err }));
-  });
-}
+import { requeue } from './requeue-cli.ts';
 
 describe.each([false, true])('backfill of a date range (server ignores filters: %s)', (ignoreWhere) => {
   let h: Harness;

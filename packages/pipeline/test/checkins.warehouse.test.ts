@@ -7,6 +7,7 @@ import { schedulerEnv } from '../src/config/env.ts';
 import { checkinsStream } from '../src/streams/checkins/checkins.stream.ts';
 import { CHECKIN_TABLES, transformCheckinRecord } from '../src/streams/checkins/checkins.transform.ts';
 import type { PlannedItem, RunMode } from '../src/streams/stream.ts';
+import { showRow } from './fixtures.ts';
 
 /** The scheduler-side planning and the writer-side vanish marking of the checkins stream, against a real ClickHouse. */
 const SALT = 'unit-salt-0123456789';
@@ -18,33 +19,6 @@ const code = (show: number, i: number) => `87${show}${String(i).padStart(4, '0')
 
 async function insert(ch: TestClickHouse, table: string, rows: Array<Record<string, unknown>>) {
   if (rows.length > 0) await ch.client.insert({ table, values: rows, format: 'JSONEachRow' });
-}
-
-function show(showId: number, startMs: number, endMs: number) {
-  const at = toClickHouseUtc(iso(startMs));
-  return {
-    show_id: showId,
-    event_id: 9,
-    event_name: `e${showId}`,
-    event_is_active: 1,
-    event_deleted_at: null,
-    place_name: '',
-    city_name: '',
-    city_timezone: 'Europe/Moscow',
-    show_name: '',
-    show_is_active: 1,
-    start_at: at,
-    finish_at: toClickHouseUtc(iso(endMs)),
-    open_at: null,
-    sale_start_at: null,
-    sale_finish_at: null,
-    show_date_msk: '2026-11-20',
-    show_date_local: '2026-11-20',
-    created_at: at,
-    updated_at: at,
-    deleted_at: null,
-    _ver: at,
-  };
 }
 
 /** Rows a list read of `showId` with barcodes `codes` produces (as the transformer makes them). */
@@ -89,10 +63,10 @@ describe('checkins against ClickHouse: planning and vanished barcodes', () => {
     ch = await testWarehouse('checkins');
     // 1: running now (in the window); 2: an exhibition on for months (in); 3: starts in 3 h (not yet); 4: ended 5 h ago (out)
     await insert(ch, 'stg_qtickets_api_shows', [
-      show(1, NOW - H, NOW + H),
-      show(2, NOW - 30 * 24 * H, NOW + 200 * 24 * H),
-      show(3, NOW + 3 * H, NOW + 5 * H),
-      show(4, NOW - 7 * H, NOW - 5 * H),
+      showRow(1, NOW - H, NOW + H),
+      showRow(2, NOW - 30 * 24 * H, NOW + 200 * 24 * H),
+      showRow(3, NOW + 3 * H, NOW + 5 * H),
+      showRow(4, NOW - 7 * H, NOW - 5 * H),
     ]);
   });
   afterAll(async () => ch?.close());

@@ -114,7 +114,7 @@ export type Catalog = {
 
 export type CatalogIds = { event: number; show: number; price: number; scheme: number; poster: number };
 
-export type CatalogOptions = { seed: number; now: number; historyDays: number; events: number; expectedTickets: number };
+export type CatalogOptions = { seed: number; now: number; historyDays: number; events: number; expectedTickets: number; bigHallSeats?: number };
 
 const SLUGS = ['robo', 'skazka', 'jazz', 'blues', 'more', 'sonata', 'zoo', 'okean', 'dino', 'kino', 'golosa', 'les', 'electro', 'kvartet', 'illuzii', 'kosmos'];
 
@@ -144,6 +144,7 @@ export function buildCatalog(o: CatalogOptions): Catalog {
     }
     events.push(event);
   }
+  if (o.bigHallSeats) events.push(bigHall(rng, ids, events.length, o.bigHallSeats, historyStart, o.now, admissionCapacity));
   const shows = events.flatMap((e) => e.shows);
   const { discounts, promoCodes } = buildDiscounts(rng, events, historyStart, o.now);
   return {
@@ -188,6 +189,19 @@ export function buildEvent(rng: Rng, ids: CatalogIds, i: number, kind: EventKind
   };
 }
 
+/** The big hall (SimulatorOptions.bigHallSeats): one show that started 20 minutes ago, `seats` seats, on sale all along. */
+function bigHall(rng: Rng, ids: CatalogIds, i: number, seats: number, historyStart: number, now: number, cap: number): Event {
+  const createdAt = historyStart - 30 * DAY;
+  const event = buildEvent(rng, ids, i, 'hall', false, () => createdAt);
+  event.popularity = 1_000;
+  const startAt = now - 20 * MINUTE;
+  const zones = [seated('PARTERRE', 'Партер', Math.ceil(seats / 100), 100)];
+  const show = assembleShow(rng, ids, event, 0, { startAt, finishAt: startAt + 3 * HOUR, saleFinishAt: startAt, createdAt, zones }, false, cap);
+  event.shows.push(show);
+  event.updatedAt = Math.max(event.updatedAt, show.updatedAt);
+  return event;
+}
+
 type ShowContext = { historyStart: number; now: number; deleted: boolean; admissionCapacity: number };
 
 function buildShow(rng: Rng, ids: CatalogIds, event: Event, index: number, c: ShowContext): Show {
@@ -215,12 +229,13 @@ function buildShow(rng: Rng, ids: CatalogIds, event: Event, index: number, c: Sh
   return assembleShow(rng, ids, event, index, { startAt, finishAt, saleFinishAt, createdAt }, c.deleted, c.admissionCapacity);
 }
 
-export type ShowDates = { startAt: number; finishAt: number; saleFinishAt: number; createdAt: number };
+/** `zones`: the show's own (the big hall), instead of ones drawn for its kind. */
+export type ShowDates = { startAt: number; finishAt: number; saleFinishAt: number; createdAt: number; zones?: Zone[] };
 
 /** A show on the given dates: zones, prices and the remaining attributes drawn from rng. On sale from createdAt + 1 h. */
 export function assembleShow(rng: Rng, ids: CatalogIds, event: Event, index: number, d: ShowDates, deleted: boolean, admissionCapacity: number): Show {
   const { startAt, finishAt, saleFinishAt, createdAt } = d;
-  const zones = buildZones(rng, event.kind, admissionCapacity);
+  const zones = d.zones ?? buildZones(rng, event.kind, admissionCapacity);
   const prices: Price[] = [];
   const zonePrices = zones.map((z) => {
     const tiers = z.admission ? 1 : Math.min(3, Math.max(1, Math.floor(z.rows / 4)));

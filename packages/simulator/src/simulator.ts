@@ -45,6 +45,8 @@ export function createWorld(o: StartOptions = {}): World {
   if (!(ordersPerDay >= 0)) throw new RangeError(`ordersPerDay must be >= 0, got ${ordersPerDay}`);
   const events = o.events ?? DEFAULTS.events;
   if (!(Number.isInteger(events) && events >= 1)) throw new RangeError(`events must be an integer >= 1, got ${events}`);
+  if (o.bigHallSeats !== undefined && !(Number.isInteger(o.bigHallSeats) && o.bigHallSeats >= 100))
+    throw new RangeError(`bigHallSeats must be an integer >= 100, got ${o.bigHallSeats}`);
   return new World({
     seed,
     nowSec,
@@ -53,6 +55,7 @@ export function createWorld(o: StartOptions = {}): World {
     ordersPerDay,
     events,
     refundMarksDeleted: o.refundMarksDeleted ?? true,
+    ...(o.bigHallSeats ? { bigHallSeats: o.bigHallSeats } : {}),
   });
 }
 

@@ -13,6 +13,12 @@ export type SimulatorOptions = {
   orders?: number;
   /** Default 30 events, 1–3 shows each, a mix of seated halls and admission zones. */
   events?: number;
+  /**
+   * A big hall (benchmarks): one more event with one show of this many seats (one seated zone, 100 a row) that started
+   * 20 minutes before `now` (so it is in its check-in window), far more popular than the rest: the history's orders
+   * sell it out first, and its holders scan as at any hall. Give the history enough orders (about 0.7 per seat).
+   */
+  bigHallSeats?: number;
   /** Accepted REST Bearer token; default 'sim-token-0000000000000000'. */
   token?: string;
   /** Partners API key; default 'sim-partner-key-000000000000'. */

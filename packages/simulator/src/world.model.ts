@@ -23,6 +23,7 @@ export type WorldOptions = {
   ordersPerDay: number;
   events: number;
   refundMarksDeleted: boolean;
+  bigHallSeats?: number;
 };
 
 /** Relative order intensity per Moscow hour (night is quiet). */
@@ -57,7 +58,14 @@ export class World {
     this.startSec = o.nowSec;
     this.clockMs = o.nowSec * 1000;
     const expectedTickets = (o.historyOrders + o.ordersPerDay * 90) * 2;
-    this.catalog = buildCatalog({ seed: o.seed, now: o.nowSec, historyDays: o.historyDays, events: o.events, expectedTickets });
+    this.catalog = buildCatalog({
+      seed: o.seed,
+      now: o.nowSec,
+      historyDays: o.historyDays,
+      events: o.events,
+      expectedTickets,
+      ...(o.bigHallSeats ? { bigHallSeats: o.bigHallSeats } : {}),
+    });
     const counters: Counters = {
       orderId: 7_300_000,
       basketId: 48_000_000,

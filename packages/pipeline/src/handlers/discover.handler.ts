@@ -2,13 +2,16 @@ import { enqueueMany, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
 import { type FilterVerifier, type QTicketsApi, readPage } from '../common/api.port.ts';
 import { type DiscoverPayload, fetchJob, type ItemPayload, type PagePayload, unitSource } from '../jobs/fetch.job.ts';
+import type { RunStages } from '../state/run-stages.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import { streamByName } from '../streams/registry.ts';
+import { fanOutStage } from './fan-out.ts';
 
 export type DiscoverDeps = {
   api: QTicketsApi;
   verifyFilter: FilterVerifier;
   tracker: RunTracker;
+  stages: RunStages;
   fetchQueue: Queue;
   /** Retry policy of the fetch jobs it fans out (FETCH_ATTEMPTS, FETCH_BACKOFF_MS). */
   unitRetry?: { attempts: number; backoffMs: number };
@@ -27,6 +30,14 @@ export function unitJobOptions(priority: number | undefined, retry: DiscoverDeps
 /** Asks the stream's sync strategy which pages this run reads, registers them with the run, then enqueues them. */
 export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log: Logger): Promise<JobOutcome> {
   const stream = streamByName(p.stream);
+  if (typeof p.params.staged === 'string') {
+    // A per-parent plan the scheduler staged in Redis: registered, marked planned, then enqueued, a slice at a time.
+    const opts = unitJobOptions(stream.priority, deps.unitRetry);
+    if (stream.sync.followUp) await deps.stages.setUnitOptions(p.runId, opts);
+    const n = await fanOutStage(deps, p.runId, p.params.staged, opts, (units) => deps.tracker.plan(p.runId, [], { total: units, perPage: 1 }));
+    log.info({ items: n, mode: p.mode }, 'run planned');
+    return { status: 'ok', detail: { pages: n, total: n } };
+  }
   const { units, paging, cursor } = await stream.sync.discover({
     api: deps.api,
     verifyFilter: deps.verifyFilter,

@@ -55,7 +55,9 @@ export async function handleFetchItem(p: ItemPayload, deps: FetchItemDeps, log: 
   const chunks = chunkRecords(records);
   const base = unitSource(p);
   const sources = chunks.map((_, i) => (i === 0 ? base : `${base}|c${i}`));
-  await deps.tracker.addUnits(p.runId, sources.slice(1));
+  // A unit with follow-ups (a show's barcode list) is tracked as a whole: they are planned once all its chunks are written.
+  const followUp = stream.sync.followUp?.after(p.parent) ? { unit: base, chunks: chunks.length, parent: p.parent } : undefined;
+  await deps.tracker.addUnits(p.runId, sources.slice(1), followUp);
   for (const [i, chunk] of chunks.entries()) {
     await enqueue(deps.transformQueue, transformJob, {
       runId: p.runId,

@@ -3,14 +3,18 @@ import type { Queue } from 'bullmq';
 import type { z } from 'zod';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import type { planRunJob } from '../jobs/plan-run.job.ts';
+import type { RunStages } from '../state/run-stages.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import type { RunsRepository } from '../state/runs.repository.ts';
 import type { StateRepository } from '../state/state.repository.ts';
 import { streamByName } from '../streams/registry.ts';
+import type { StagedPlan } from '../streams/stream.ts';
+import { itemPayloads } from './fan-out.ts';
 
 export type PlanDeps = {
   state: StateRepository;
   tracker: RunTracker;
+  stages: RunStages;
   runs: RunsRepository;
   clickhouse: ClickHouseClient;
   fetchQueue: Queue;
@@ -24,8 +28,17 @@ export type PlanDeps = {
 export const runIdFor = (stream: string, mode: string, at: Date) =>
   `${stream}-${mode === 'incremental' ? 'inc' : mode === 'backfill' ? 'bf' : 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
 
-/** Starts a run from the stream's durable state, unless one is already in flight. */
-export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps: PlanDeps, log: Logger): Promise<JobOutcome> {
+/**
+ * Starts a run from the stream's durable state, unless one is already in flight: then the plan is skipped, or, for a
+ * plan with `waitForLock` (a manual re-queue), `waitForLock` is called with the running run (it puts the job back to
+ * try again shortly, and never returns).
+ */
+export async function handlePlanRun(
+  p: z.output<typeof planRunJob.schema>,
+  deps: PlanDeps,
+  log: Logger,
+  waitForLock?: (holder: string) => Promise<never>,
+): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
   const stream = streamByName(p.stream);
   const disabled = stream.disabledReason?.(deps.config) ?? null;
@@ -39,12 +52,18 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
   const lock = p.mode === 'backfill' ? `${p.stream}-backfill` : p.stream;
   if (!(await deps.tracker.lock(lock, runId, deps.runTimeoutMs))) {
     const holder = await deps.tracker.lockHolder(lock);
+    if (p.waitForLock && waitForLock && holder !== null) {
+      log.info({ stream: p.stream, holder }, 'a run of the stream is in progress: this re-queue starts once it ends');
+      return waitForLock(holder);
+    }
     return { status: 'skipped', reason: `run ${holder ?? '?'} of ${p.stream} still in progress` };
   }
   try {
     await recordAbandoned(lock, deps, now, log);
     const state = await deps.state.get(p.stream);
-    const params = await stream.sync.prepare({ stream: p.stream, mode: p.mode, state, clickhouse: deps.clickhouse, config: deps.config, now });
+    const ctx = { stream: p.stream, mode: p.mode, state, clickhouse: deps.clickhouse, config: deps.config, now };
+    const staged = stream.sync.stage ? await stream.sync.stage(ctx) : null;
+    const params = staged ? await stagePlan(runId, p.stream, staged, deps) : await stream.sync.prepare(ctx);
     await deps.tracker.start(runId, p.stream, p.mode, now.toISOString(), lock, p.window ?? null);
     const info = await deps.tracker.info(runId);
     if (!info) throw new Error(`run ${runId} vanished from Redis as it started`);
@@ -65,6 +84,18 @@ export async function handlePlanRun(p: z.output<typeof planRunJob.schema>, deps:
     await deps.tracker.unlock(lock, runId);
     throw err;
   }
+}
+
+/**
+ * A per-parent plan goes to Redis (in slices, sealed), never into the discover job: its params only name the stage.
+ * Null when nothing is due. The run's follow-ups may spend what the plan left of its budget.
+ */
+async function stagePlan(runId: string, stream: string, plan: StagedPlan, deps: PlanDeps): Promise<Record<string, unknown> | null> {
+  if (plan.items.length === 0) return null;
+  await deps.stages.write(runId, 'plan', itemPayloads(runId, stream, plan.items));
+  const n = await deps.stages.seal(runId, 'plan', false);
+  if (plan.budget !== undefined) await deps.stages.setBudget(runId, plan.budget - n);
+  return { staged: 'plan', units: n };
 }
 
 /** Failed runs the fetcher reported (it has no ClickHouse connection) go to meta_job_runs. */

@@ -22,6 +22,11 @@ export const planRunJob = defineJob({
         .string()
         .regex(/^[A-Za-z0-9_.-]+$/)
         .optional(),
+      /**
+       * Manual triggers: if a run of the stream is in progress, wait for it to end and then start (scheduled plan
+       * jobs, and `requeue --no-wait-lock`, leave it out and are skipped instead).
+       */
+      waitForLock: z.boolean().optional(),
     })
     .refine((p) => (p.mode === 'backfill') === (p.window !== undefined), {
       message: 'a backfill needs a window, and only a backfill takes one',

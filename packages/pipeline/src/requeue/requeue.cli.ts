@@ -24,12 +24,15 @@ import { RunTracker } from '../state/run-tracker.ts';
 import { STREAMS, type StreamName, streamByName } from '../streams/registry.ts';
 import { parseWindow } from './requeue-window.ts';
 
-const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]]
+const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]] [--no-wait-lock]
   orders --from 2026-10-01 --to 2026-10-07   re-read orders created on those Moscow days (both included); never moves the stream's state
-  <stream>                                    a full run of that stream now (orders: a reconciliation walk;
-                                              checkins: every show in its window; partner_tickets: every show)
+  <stream>                                    a full run of that stream now (orders: a reconciliation walk; checkins: lists
+                                              every show in its window and, in the same run, polls its unscanned barcodes
+                                              within CHECKINS_MAX_REQUESTS_PER_RUN; partner_tickets: every show)
   --wait                                      wait for the run to finish and print what it loaded (the scheduler must be running)
   --timeout D                                 give up waiting after D (default 30m; connecting to Redis: at most 10s)
+  --no-wait-lock                              if a run of the stream is in progress, do not start after it: the request is
+                                              dropped (with --wait: "not started", exit 1); by default it starts once that run ends
 exit codes: 0 done (or enqueued), 1 run failed, not started, timed out or Redis unreachable, 2 bad arguments`;
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -39,7 +42,13 @@ const POLL_MS = 500;
 
 const fail = (message: string): never => usageError('requeue', USAGE, message);
 
-const args = parseCli('requeue', USAGE, { from: { type: 'string' }, to: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
+const args = parseCli('requeue', USAGE, {
+  from: { type: 'string' },
+  to: { type: 'string' },
+  wait: { type: 'boolean' },
+  timeout: { type: 'string' },
+  'no-wait-lock': { type: 'boolean' },
+});
 if (args.positionals.length !== 1) fail(args.positionals.length === 0 ? 'name one stream' : 'name only one stream');
 const stream = args.positionals[0] as StreamName;
 const unknown = unknownNames('stream', [stream], STREAMS);
@@ -74,6 +83,7 @@ try {
       mode: window ? 'backfill' : 'reconcile',
       ...(window ? { window } : {}),
       requestId: `cli-${Date.now()}`,
+      ...(args.values['no-wait-lock'] ? {} : { waitForLock: true }),
     }),
     'enqueueing the plan job',
   );
@@ -102,6 +112,7 @@ async function waitForRun(jobId: string): Promise<number> {
 async function follow(jobId: string, watch: ReturnType<typeof workerWatch>): Promise<number> {
   const tracker = new RunTracker(redis, cfg.QUEUE_PREFIX);
   let runId: string | undefined;
+  let waitingFor: string | undefined;
   for (;;) {
     if (Date.now() >= deadline) {
       const missing = await withTimeout(watch.missing(runId ? [QUEUES.fetch, QUEUES.transform, QUEUES.write] : [QUEUES.plan]), 2_000, 'workers').catch(
@@ -122,6 +133,11 @@ async function follow(jobId: string, watch: ReturnType<typeof workerWatch>): Pro
       if (job?.failedReason) return report(`requeue: plan failed: ${job.failedReason}`, 1);
       if (out?.status === 'skipped') return report(`requeue: not started: ${out.reason}`, 1);
       runId = out?.detail?.runId;
+      const holder = (job?.progress as { waitingFor?: string } | undefined)?.waitingFor;
+      if (!runId && holder && holder !== waitingFor) {
+        waitingFor = holder;
+        process.stdout.write(`run ${holder} of ${stream} is in progress: this one starts once it ends\n`);
+      }
       if (!runId) {
         const stuck = await watch.stuck([QUEUES.plan]);
         if (stuck) return report(`requeue: plan job ${jobId} not started: ${describeMissing(stuck)}; it stays queued`, 1);

@@ -10,6 +10,11 @@ import type { Redis } from 'ioredis';
  *   <prefix>:runlock:<lock>     the active run of a stream (NX + TTL): no two overlapping runs; the lock is the stream
  *                               (`orders`) or its backfill lane (`orders-backfill`)
  *   <prefix>:runlast:<lock>     the last run started under that lock (to tell an abandoned run from a finished one)
+ *   <prefix>:run:<runId>:pending units whose follow-ups (more units of the same run, e.g. the polls of the barcodes a
+ *                               list returned) are not yet added: the run cannot complete while one is here
+ *   <prefix>:run:<runId>:groups  unit -> how many chunks it was split into; :gdone unit -> chunks written; :gparent
+ *                               unit -> its parent (what its follow-ups are planned from)
+ *   <prefix>:run:<runId>:stage:<name>, :stages   planned unit payloads staged in Redis (see run-stages.ts)
  */
 export type RunInfo = {
   runId: string;
@@ -40,9 +45,17 @@ export type RunInfo = {
 const RUN_TTL_S = 7 * 24 * 3600;
 const PLAN_SLICE = 1_000;
 
-// Marks a page done once and folds its stats in (a redelivered page changes nothing).
+// Marks a page done once and folds its stats in (a redelivered page changes nothing). Returns {added, followUp}:
+// followUp = 1 when every chunk of the unit ARGV[10] is written and its follow-ups are still pending (a redelivered
+// write says so again, so a writer killed before it added the follow-ups leaves them to the next delivery).
 const MARK_DONE = `
 local added = redis.call('SADD', KEYS[2], ARGV[1])
+local follow = 0
+if added == 1 and redis.call('HEXISTS', KEYS[3], ARGV[10]) == 1 then redis.call('HINCRBY', KEYS[4], ARGV[10], 1) end
+if redis.call('SISMEMBER', KEYS[5], ARGV[10]) == 1 then
+  local chunks = tonumber(redis.call('HGET', KEYS[3], ARGV[10]) or '0')
+  if chunks > 0 and tonumber(redis.call('HGET', KEYS[4], ARGV[10]) or '0') >= chunks then follow = 1 end
+end
 if added == 1 then
   redis.call('HINCRBY', KEYS[1], 'fetched', ARGV[2])
   redis.call('HINCRBY', KEYS[1], 'valid', ARGV[3])
@@ -54,8 +67,12 @@ if added == 1 then
 end
 redis.call('EXPIRE', KEYS[2], ARGV[9])
 redis.call('EXPIRE', KEYS[1], ARGV[9])
-return added
+for i = 3, 5 do if redis.call('EXISTS', KEYS[i]) == 1 then redis.call('EXPIRE', KEYS[i], ARGV[9]) end end
+return {added, follow}
 `;
+
+/** A chunk source (`i|ls12|c3`) belongs to its unit (`i|ls12`). */
+export const unitOf = (source: string): string => source.replace(/\|c\d+$/, '');
 
 export class RunTracker {
   readonly #redis: Redis;
@@ -125,27 +142,65 @@ export class RunTracker {
     await m.exec();
   }
 
-  /** More units found while fetching (a parent's response split into chunks): registered before they are enqueued. */
-  async addUnits(runId: string, sources: string[]): Promise<void> {
-    if (sources.length === 0) return;
-    await this.#redis
-      .multi()
-      .sadd(this.#key(runId, ':pages'), ...sources)
-      .expire(this.#key(runId, ':pages'), RUN_TTL_S)
-      .exec();
+  /** Registers units (in slices) without marking the run planned: a staged plan or a unit's follow-ups. */
+  async register(runId: string, sources: string[]): Promise<void> {
+    for (let i = 0; i < sources.length; i += PLAN_SLICE) await this.#redis.sadd(this.#key(runId, ':pages'), ...sources.slice(i, i + PLAN_SLICE));
+    await this.#redis.expire(this.#key(runId, ':pages'), RUN_TTL_S);
   }
 
-  /** After ClickHouse confirmed a page's rows. Returns true when this made the run complete. */
+  /** Which of these sources the run has already registered. */
+  async registered(runId: string, sources: string[]): Promise<boolean[]> {
+    if (sources.length === 0) return [];
+    return (await this.#redis.smismember(this.#key(runId, ':pages'), ...sources)).map((v) => v === 1);
+  }
+
+  /**
+   * More units found while fetching (a parent's response split into chunks): registered before they are enqueued.
+   * With `followUp`, the unit (all `chunks` of it) gets follow-ups once written: the run cannot complete until they
+   * are added (see markDone and resolveFollowUp).
+   */
+  async addUnits(runId: string, sources: string[], followUp?: { unit: string; chunks: number; parent: unknown }): Promise<void> {
+    if (sources.length === 0 && !followUp) return;
+    const m = this.#redis.multi();
+    if (sources.length > 0) m.sadd(this.#key(runId, ':pages'), ...sources).expire(this.#key(runId, ':pages'), RUN_TTL_S);
+    if (followUp) {
+      m.hset(this.#key(runId, ':groups'), followUp.unit, followUp.chunks)
+        .hset(this.#key(runId, ':gparent'), followUp.unit, JSON.stringify(followUp.parent))
+        .sadd(this.#key(runId, ':pending'), followUp.unit);
+      for (const part of [':groups', ':gparent', ':pending']) m.expire(this.#key(runId, part), RUN_TTL_S);
+    }
+    await m.exec();
+  }
+
+  /** The parent a pending follow-up is planned from. */
+  async followUpParent(runId: string, unit: string): Promise<Record<string, unknown> | null> {
+    const raw = await this.#redis.hget(this.#key(runId, ':gparent'), unit);
+    return raw === null ? null : (JSON.parse(raw) as Record<string, unknown>);
+  }
+
+  /** The unit's follow-ups are registered and enqueued: the run may complete without it now. */
+  async resolveFollowUp(runId: string, unit: string): Promise<void> {
+    await this.#redis.srem(this.#key(runId, ':pending'), unit);
+  }
+
+  /**
+   * After ClickHouse confirmed a page's rows. `complete`: the run is complete; `followUp`: the unit this source
+   * belongs to is now wholly written and its follow-ups are still to add (the caller adds them, then resolves it).
+   */
   async markDone(
     runId: string,
     source: string,
     s: { fetched: number; valid: number; quarantined: number; written: number; maxId: number; maxUpdatedAtMs: number; filterIgnored: boolean },
-  ): Promise<boolean> {
-    await this.#redis.eval(
+  ): Promise<{ complete: boolean; followUp: string | null }> {
+    const unit = unitOf(source);
+    const [, follow] = (await this.#redis.eval(
       MARK_DONE,
-      2,
+      5,
       this.#key(runId),
       this.#key(runId, ':done'),
+      this.#key(runId, ':groups'),
+      this.#key(runId, ':gdone'),
+      this.#key(runId, ':pending'),
       source,
       s.fetched,
       s.valid,
@@ -155,16 +210,22 @@ export class RunTracker {
       s.maxUpdatedAtMs,
       s.filterIgnored ? 1 : 0,
       RUN_TTL_S,
-    );
-    return this.isComplete(runId);
+      unit,
+    )) as [number, number];
+    return { complete: await this.isComplete(runId), followUp: follow === 1 ? unit : null };
   }
 
+  /** Every planned unit written, and no follow-up still to add. */
   async isComplete(runId: string): Promise<boolean> {
-    const [planned, missing] = await Promise.all([
+    const [planned, pages, done, pending] = await Promise.all([
       this.#redis.hget(this.#key(runId), 'planned'),
-      this.#redis.sdiff(this.#key(runId, ':pages'), this.#key(runId, ':done')),
+      this.#redis.scard(this.#key(runId, ':pages')),
+      this.#redis.scard(this.#key(runId, ':done')),
+      this.#redis.scard(this.#key(runId, ':pending')),
     ]);
-    return planned === '1' && missing.length === 0;
+    if (planned !== '1' || pending > 0 || done < pages) return false;
+    // Counted first (O(1) per written unit: a run of 100,000 units would spend minutes diffing sets), then confirmed.
+    return (await this.#redis.sdiff(this.#key(runId, ':pages'), this.#key(runId, ':done'))).length === 0;
   }
 
   /**

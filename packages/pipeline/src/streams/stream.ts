@@ -93,6 +93,23 @@ export type DiscoverContext = {
   log: Logger;
 };
 
+/**
+ * Per-parent plans: the items a run reads, staged in Redis by the scheduler and fanned out by discovery in slices
+ * (no job payload carries a plan, whatever its size). `budget`: requests the run may spend in all; its follow-ups
+ * take what the plan left.
+ */
+export type StagedPlan = { items: PlannedItem[]; budget?: number };
+
+/** Writer side, once a unit is wholly written: what its follow-ups are planned from. */
+export type FollowUpContext = { clickhouse: ClickHouseClient; runId: string; mode: RunMode; parent: ParentRef; limit: number; log: Logger };
+
+/**
+ * Items that depend on a list read in the same run (the barcodes a show's list returned are polled in that run). A
+ * unit `after` accepts gets follow-ups once all its rows are confirmed: `plan` reads what it wrote and returns at most
+ * `limit` more items (the run's budget left), which join the run before it may complete.
+ */
+export type FollowUp = { after(parent: ParentRef): boolean; plan(ctx: FollowUpContext): Promise<PlannedItem[]> };
+
 /** Writer side, once every page of a run is confirmed in ClickHouse. */
 export type CompleteContext = { clickhouse: ClickHouseClient; run: RunInfo; now: Date; log: Logger };
 
@@ -104,6 +121,9 @@ export type SyncStrategy = {
   prepare(ctx: PrepareContext): Promise<Record<string, unknown> | null>;
   /** Fetcher: the pages or items this run reads, and the stream cursor to store once the run is complete. */
   discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number }; cursor?: string }>;
+  /** Per-parent: the run's items, staged by the scheduler instead of `prepare`'s params (see StagedPlan). */
+  stage?(ctx: PrepareContext): Promise<StagedPlan>;
+  followUp?: FollowUp;
   /** Extra work after a complete run, before the state moves (a full refresh marks rows that vanished upstream). */
   complete?(ctx: CompleteContext): Promise<void>;
   /** The stream's state after a complete run (not called for backfills, which never move it). */

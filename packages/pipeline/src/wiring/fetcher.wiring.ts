@@ -8,6 +8,7 @@ import { handleFetchItem } from '../handlers/fetch-item.handler.ts';
 import { handleFetchPage } from '../handlers/fetch-page.handler.ts';
 import { type FetchPayload, fetchJob } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
+import { RunStages } from '../state/run-stages.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { type Stage, stage } from './stage.ts';
 
@@ -28,7 +29,7 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   const transformQueue = createQueue(transformJob, deps.redis, prefix);
   const tracker = new RunTracker(deps.redis, prefix);
   const unitRetry = { attempts: cfg.FETCH_ATTEMPTS, backoffMs: cfg.FETCH_BACKOFF_MS };
-  const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, fetchQueue, unitRetry };
+  const common = { api: deps.api, verifyFilter: deps.verifyFilter, tracker, stages: new RunStages(deps.redis, prefix), fetchQueue, unitRetry };
   const pageDeps = { ...common, partners: deps.partners ?? null, transformQueue, piiSalt: cfg.PII_HASH_SALT, ...(deps.now ? { now: deps.now } : {}) };
   const handle = async (p: FetchPayload, log: Logger): Promise<JobOutcome> => {
     if (p.kind === 'discover') return handleDiscover(p, common, log);

@@ -1,8 +1,10 @@
 import { type ClickHouseClient, createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
+import { DelayedError } from 'bullmq';
 import type { SchedulerConfig } from '../config/env.ts';
 import { handlePlanRun, recordFailedRuns } from '../handlers/plan-run.handler.ts';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import { planRunJob } from '../jobs/plan-run.job.ts';
+import { RunStages } from '../state/run-stages.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { RunsRepository } from '../state/runs.repository.ts';
 import { ScheduledSince } from '../state/scheduled-since.ts';
@@ -18,6 +20,8 @@ export type SchedulerDeps = {
   registerSchedules?: boolean;
   /** How often failed runs reported by fetchers are recorded in meta_job_runs. */
   failedSweepMs?: number;
+  /** How often a re-queue waiting for a running run of its stream tries again. */
+  lockPollMs?: number;
 };
 
 /**
@@ -57,6 +61,7 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
   const planDeps = {
     state: new StateRepository(deps.clickhouse),
     tracker,
+    stages: new RunStages(deps.redis, prefix),
     runs,
     clickhouse: deps.clickhouse,
     fetchQueue,
@@ -64,7 +69,18 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
     runTimeoutMs: cfg.RUN_TIMEOUT,
     ...(deps.now ? { now: deps.now } : {}),
   };
-  const worker = startWorker(planRunJob, (p, { log }) => handlePlanRun(p, planDeps, log), { connection: deps.redis, prefix, logger: deps.log });
+  const lockPollMs = deps.lockPollMs ?? 2_000;
+  const worker = startWorker(
+    planRunJob,
+    (p, { job, token, log }) =>
+      handlePlanRun(p, planDeps, log, async (holder) => {
+        // Back to delayed without spending an attempt; the re-queue CLI reads whom it waits for from the progress.
+        await job.updateProgress({ waitingFor: holder });
+        await job.moveToDelayed(Date.now() + lockPollMs, token);
+        throw new DelayedError();
+      }),
+    { connection: deps.redis, prefix, logger: deps.log },
+  );
   const sweep = setInterval(() => {
     void (async () => {
       for (const s of STREAM_DEFINITIONS) await recordFailedRuns(s.name, { tracker, runs }, deps.log);

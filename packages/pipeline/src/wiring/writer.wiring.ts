@@ -2,7 +2,9 @@ import { type ClickHouseClient, createQueue, isClickHouseUnavailable, type Logge
 import { Worker } from 'bullmq';
 import type { WriterConfig } from '../config/env.ts';
 import { handleWrite } from '../handlers/write.handler.ts';
+import { fetchJob } from '../jobs/fetch.job.ts';
 import { writeJob } from '../jobs/write.job.ts';
+import { RunStages } from '../state/run-stages.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { RunsRepository } from '../state/runs.repository.ts';
 import { StateRepository } from '../state/state.repository.ts';
@@ -33,9 +35,13 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     ...(deps.onInsert ? { onInsert: deps.onInsert } : {}),
   });
   const tracker = new RunTracker(deps.redis, cfg.QUEUE_PREFIX);
+  // Follow-ups (the polls of the barcodes a list returned) join their run from here.
+  const fetchQueue = createQueue(fetchJob, deps.redis, cfg.QUEUE_PREFIX);
   const writeDeps = {
     writer,
     tracker,
+    stages: new RunStages(deps.redis, cfg.QUEUE_PREFIX),
+    fetchQueue,
     state: new StateRepository(deps.clickhouse),
     runs: new RunsRepository(deps.clickhouse),
     clickhouse: deps.clickhouse,
@@ -71,7 +77,7 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     },
   );
   worker.on('completed', () => outage.clear());
-  return { ...stage('writer', [worker], [writeQueue], [() => writer.drain()]), writer };
+  return { ...stage('writer', [worker], [writeQueue, fetchQueue], [() => writer.drain()]), writer };
 }
 
 /** Rate-limits the write queue while ClickHouse is away, logging the outage once rather than once per job. */

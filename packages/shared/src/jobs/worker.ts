@@ -8,7 +8,8 @@ import { type JobDefinition, PayloadError, parsePayload } from './job-definition
 /** What a handler reports for expected cases instead of throwing. Errors that should retry are thrown. */
 export type JobOutcome = { status: 'ok'; detail?: Record<string, unknown> } | { status: 'skipped'; reason: string };
 
-export type JobContext = { job: Job; log: Logger };
+/** `token`: the worker's lock on the job (what BullMQ needs to move an active job, e.g. back to delayed). */
+export type JobContext = { job: Job; log: Logger; token?: string };
 
 export type JobHandler<S extends z.ZodType> = (payload: z.output<S>, ctx: JobContext) => Promise<JobOutcome>;
 
@@ -41,7 +42,7 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
   const connection = duplicateRedis(settings.connection);
   const worker = new Worker(
     def.queue,
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
       const jobLog = log.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
       let payload: z.output<S>;
       try {
@@ -50,7 +51,7 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
         if (err instanceof PayloadError) throw new UnrecoverableError(err.message);
         throw err;
       }
-      const outcome = await handler(payload, { job, log: jobLog });
+      const outcome = await handler(payload, { job, log: jobLog, ...(token ? { token } : {}) });
       if (outcome.status === 'skipped') jobLog.info({ reason: outcome.reason }, 'job skipped');
       return outcome;
     },

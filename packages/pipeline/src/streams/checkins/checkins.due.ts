@@ -88,8 +88,36 @@ export async function scanCandidates(
     },
     format: 'JSONEachRow',
   });
-  const rows = await rs.json<{ show_id: string; event_id: string; barcode_hash: string; token: string; zone_name: string; seat_name: string }>();
-  return rows.map((r) => ({
+  return candidates(await rs.json<CandidateRow>());
+}
+
+/**
+ * The barcodes a list read of this run returned that are valid and were never polled (so never seen scanned), at
+ * most `limit`: the polls that list's follow-ups add to the same run.
+ */
+export async function newlyListed(ch: ClickHouseClient, showId: number, runId: string, limit: number): Promise<ScanCandidate[]> {
+  if (limit <= 0) return [];
+  const rs = await ch.query({
+    query: `SELECT b.show_id AS show_id, b.event_id AS event_id, b.barcode_hash AS barcode_hash, b.barcode_token AS token,
+                   b.zone_name AS zone_name, b.seat_name AS seat_name
+            FROM (SELECT show_id, event_id, barcode_hash, barcode_token, zone_name, seat_name
+                  FROM stg_qtickets_api_barcodes FINAL WHERE show_id = {show:UInt64} AND is_valid = 1 AND _run_id = {runId:String}) AS b
+            LEFT JOIN (SELECT barcode_hash, polled_at FROM stg_qtickets_api_checkins FINAL WHERE show_id = {show:UInt64}) AS c
+              ON c.barcode_hash = b.barcode_hash
+            WHERE c.polled_at IS NULL
+            ORDER BY barcode_hash
+            LIMIT {limit:UInt32}
+            SETTINGS join_use_nulls = 1`,
+    query_params: { show: showId, runId, limit },
+    format: 'JSONEachRow',
+  });
+  return candidates(await rs.json<CandidateRow>());
+}
+
+type CandidateRow = { show_id: string; event_id: string; barcode_hash: string; token: string; zone_name: string; seat_name: string };
+
+const candidates = (rows: CandidateRow[]): ScanCandidate[] =>
+  rows.map((r) => ({
     showId: Number(r.show_id),
     eventId: Number(r.event_id),
     barcodeHash: r.barcode_hash,
@@ -97,4 +125,3 @@ export async function scanCandidates(
     zoneName: r.zone_name,
     seatName: r.seat_name,
   }));
-}

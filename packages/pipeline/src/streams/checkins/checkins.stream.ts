@@ -8,8 +8,8 @@ import { defineStream, type PlannedItem } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
 import { markVanishedInParents } from '../sync/vanished.repository.ts';
 import { sanitizeCheckinRecord } from './checkins.allowlist.ts';
-import { checkinShows, dueLists, inWindow, pollIntervalFor, scanCandidates } from './checkins.due.ts';
-import { CHECKIN_TABLES, checkinParentSchema, transformCheckinRecord } from './checkins.transform.ts';
+import { checkinShows, dueLists, inWindow, newlyListed, pollIntervalFor, type ScanCandidate, scanCandidates } from './checkins.due.ts';
+import { CHECKIN_TABLES, checkinParentSchema, listParentSchema, transformCheckinRecord } from './checkins.transform.ts';
 
 const settings = z.object({
   CHECKINS_MAX_REQUESTS_PER_RUN: z.number(),
@@ -38,9 +38,18 @@ const VANISH = {
  *   2. with what is left of the budget, one `GET /shows/{id}/barcode/{barcode}` per valid barcode not yet seen scanned,
  *      most urgent first (never polled, then longest since its last poll relative to CHECKINS_POLL_INTERVAL, or
  *      CHECKINS_LONG_POLL_INTERVAL for shows longer than a day). A scanned barcode is never polled again.
+ *   3. once a list of this run is written, with what is still left of the budget, one poll per barcode it returned
+ *      that was never polled (a follow-up of the list, in the same run: a cold start converges in one run).
  * Each is one fetch job = one request, so the fetch queue's limiter counts them honestly. A reconcile run (re-queue)
  * lists every in-window show and polls every unscanned barcode regardless of the intervals, within the same budget.
+ * The plan is staged in Redis and fanned out in slices: the budget's whole range (up to 100,000) fits.
  */
+const scanItem = (c: ScanCandidate): PlannedItem => ({
+  query: 'item',
+  key: `sc${c.showId}-${c.barcodeHash}`,
+  parent: { kind: 'scan', show_id: c.showId, event_id: c.eventId, barcode_hash: c.barcodeHash, token: c.token, zone_name: c.zoneName, seat_name: c.seatName },
+});
+
 export const checkinsStream = defineStream({
   name: 'checkins',
   source: {
@@ -93,22 +102,17 @@ export const checkinsStream = defineStream({
       const scans = await scanCandidates(ctx.clickhouse, windowShows, now, s.CHECKINS_MAX_REQUESTS_PER_RUN - lists.length, ctx.mode === 'reconcile');
       return [
         ...lists.map((sh): PlannedItem => ({ query: 'item', key: `ls${sh.showId}`, parent: { kind: 'list', show_id: sh.showId, event_id: sh.eventId } })),
-        ...scans.map(
-          (c): PlannedItem => ({
-            query: 'item',
-            key: `sc${c.showId}-${c.barcodeHash}`,
-            parent: {
-              kind: 'scan',
-              show_id: c.showId,
-              event_id: c.eventId,
-              barcode_hash: c.barcodeHash,
-              token: c.token,
-              zone_name: c.zoneName,
-              seat_name: c.seatName,
-            },
-          }),
-        ),
+        ...scans.map(scanItem),
       ];
+    },
+    budget: (ctx) => settings.parse(ctx.config).CHECKINS_MAX_REQUESTS_PER_RUN,
+    // A show's list is followed, in the same run, by the polls of the never-polled barcodes it returned.
+    followUp: {
+      after: (parent) => parent.kind === 'list',
+      async plan(ctx) {
+        const p = listParentSchema.parse(ctx.parent);
+        return (await newlyListed(ctx.clickhouse, p.show_id, ctx.runId, ctx.limit)).map(scanItem);
+      },
     },
     async complete(ctx) {
       const n = await markVanishedInParents(ctx.clickhouse, VANISH, ctx.run.runId, ctx.now);

@@ -1,18 +1,32 @@
 import { z } from 'zod';
-import type { CompleteContext, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
+import type { CompleteContext, FollowUp, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
 
 const itemsParams = z.object({ items: z.array(z.object({ key: z.string(), parent: z.record(z.string(), z.unknown()) })) });
 
 /**
  * Per-parent sync (a partition router): the scheduler picks the parents due this run from ClickHouse (e.g. shows
- * by how close they are), within a per-run budget; the fetcher reads each one as a job of its own. `complete` runs
- * once every item of a run is written (e.g. marks what vanished from the parents this run refreshed).
+ * by how close they are), within a per-run budget, and stages them in Redis; discovery fans them out in slices, each
+ * parent a fetch job of its own. With `followUp`, a unit's completion adds more units to its run (the polls of the
+ * barcodes a list returned) within what the budget left. `complete` runs once every item of a run is written (e.g.
+ * marks what vanished from the parents this run refreshed).
  */
-export function perParentSync(options: { due(ctx: PrepareContext): Promise<PlannedItem[]>; complete?(ctx: CompleteContext): Promise<void> }): SyncStrategy {
+export function perParentSync(options: {
+  due(ctx: PrepareContext): Promise<PlannedItem[]>;
+  /** Requests a run may spend in all, plan and follow-ups (only streams with follow-ups need it). */
+  budget?(ctx: PrepareContext): number;
+  followUp?: FollowUp;
+  complete?(ctx: CompleteContext): Promise<void>;
+}): SyncStrategy {
   return {
     ...(options.complete ? { complete: options.complete } : {}),
+    ...(options.followUp ? { followUp: options.followUp } : {}),
     kind: 'full-refresh',
     modes: ['incremental', 'reconcile'],
+    async stage(ctx) {
+      const items = await options.due(ctx);
+      return { items, ...(options.budget ? { budget: options.budget(ctx) } : {}) };
+    },
+    /** The plan as discovery params (small plans, tests); runs are staged instead. */
     async prepare(ctx) {
       const items = await options.due(ctx);
       return items.length === 0 ? null : { items: items.map(({ key, parent }) => ({ key, parent })) };
