@@ -7,7 +7,7 @@ const cfg = loadConfig(schedulerEnv.extend(stalenessEnv())) as SchedulerConfig;
 const log = createLogger({ name: 'scheduler', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const redis = createRedis(cfg.REDIS_URL, 'qtp-scheduler', { log });
 const clickhouse = createClickHouse(cfg);
-const ops = await startProcessOps({ service: 'scheduler', settings: cfg, log, redis, clickhouse, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const ops = await startProcessOps({ service: 'scheduler', settings: cfg, log, redis, clickhouse, database: cfg.CLICKHOUSE_DATABASE, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 ops.metrics.observeStreams(streamFreshness(clickhouse, cfg));
 const scheduler = await startScheduler(cfg, { redis, clickhouse, log });
 for (const w of scheduler.workers) ops.metrics.observeWorker(w);

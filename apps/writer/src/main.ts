@@ -5,7 +5,7 @@ const cfg = loadConfig(writerEnv);
 const log = createLogger({ name: 'writer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const redis = createRedis(cfg.REDIS_URL, 'qtp-writer', { log });
 const clickhouse = createClickHouse(cfg);
-const ops = await startProcessOps({ service: 'writer', settings: cfg, log, redis, clickhouse, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const ops = await startProcessOps({ service: 'writer', settings: cfg, log, redis, clickhouse, database: cfg.CLICKHOUSE_DATABASE, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 const writer = startWriter(cfg, { redis, clickhouse, log, onInsert: ops.metrics.insert });
 for (const w of writer.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)

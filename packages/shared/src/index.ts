@@ -45,6 +45,7 @@ export { createLogger, type Logger, type LoggerOptions } from './logging/logger.
 export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
+export { checkSchema, guardSchema, MIGRATIONS_DIR, type SchemaCheck, type SchemaGuardOptions } from './migrations/schema-check.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
 export {
   type ApiRequestEvent,

@@ -13,3 +13,4 @@ export {
 } from './staleness.ts';
 export { collectStatus, formatDuration, type QueueStatus, type RunningRun, type StatusOptions, type StatusReport, type StreamStatus } from './status.ts';
 export { watchDownstreamWorkers } from './worker-watch.ts';
+export { FAILED_STATUSES, formatRuns, type JobRun, listRuns, type RunsQuery } from './runs.ts';

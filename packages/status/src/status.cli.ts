@@ -1,6 +1,7 @@
 import { STREAMS } from '@qtp/pipeline';
 import {
   checkReadiness,
+  checkSchema,
   clickhouseCheck,
   clickhouseEnv,
   closeRedis,
@@ -57,14 +58,18 @@ const log = createLogger({ name: 'status', level: cfg.LOG_LEVEL, format: cfg.LOG
 const redis = createRedis(cfg.REDIS_URL, 'qtp-status', { log, errorLevel: 'debug' });
 const clickhouse = createClickHouse(cfg, { application: 'qtickets-pipeline-status' });
 try {
-  const [redisDown, ch] = await Promise.all([
+  const chHost = new URL(cfg.CLICKHOUSE_URL).host;
+  const [redisDown, ch, schema] = await Promise.all([
     redisReady(redis, timeoutMs, `Redis at ${redisAddress(cfg.REDIS_URL)}`).then(
       () => undefined,
       (err: Error) => err.message,
     ),
     checkReadiness([clickhouseCheck(clickhouse)], timeoutMs),
+    // A missing database or unapplied migrations is named as such, not as "ClickHouse unreachable".
+    withTimeout(checkSchema(clickhouse, cfg.CLICKHOUSE_DATABASE), timeoutMs, 'ClickHouse').catch(() => undefined),
   ]);
-  const clickhouseDown = ch.ready ? undefined : `ClickHouse at ${new URL(cfg.CLICKHOUSE_URL).host}: ${ch.checks.clickhouse}`;
+  const schemaProblem = schema && !schema.ok && !schema.unreachable ? `ClickHouse at ${chHost}: ${schema.message}` : undefined;
+  const clickhouseDown = schemaProblem ?? (ch.ready ? undefined : `ClickHouse at ${chHost}: ${ch.checks.clickhouse}`);
   const report = await withTimeout(
     collectStatus({
       redis,
@@ -74,6 +79,7 @@ try {
       streams: args.positionals.length ? args.positionals : STREAMS,
       timeoutMs,
       unreachable: { redis: redisDown, clickhouse: clickhouseDown },
+      schemaProblem,
     }),
     timeoutMs * 4,
     'status',
