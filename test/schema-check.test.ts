@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process';
+import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { checkSchema, createLogger, Migrator } from '@qtp/shared';
+import { MIGRATIONS_DIR, type TestClickHouse, testClickHouse, uniqueName } from '@qtp/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const FILES = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+const LAST = FILES.at(-1) as string;
+
+function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+  const started = Date.now();
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [resolve(ROOT, script), ...args], {
+      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', LOG_FORMAT: 'json', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, out, err, ms: Date.now() - started });
+    });
+  });
+}
+
+describe('a schema that is not migrated stops the apps at start, and status names it', () => {
+  let partial: TestClickHouse;
+  let older: string;
+  const missingDb = uniqueName('nodb');
+  beforeAll(async () => {
+    // A database migrated by an older checkout: every file but the last one.
+    partial = await testClickHouse('partial');
+    older = mkdtempSync(join(tmpdir(), 'qtp-migrations-'));
+    cpSync(MIGRATIONS_DIR, older, { recursive: true });
+    rmSync(join(older, LAST));
+    await new Migrator(partial.admin, { dir: older, database: partial.database, log: createLogger({ name: 'm', level: 'silent' }) }).up();
+  });
+  afterAll(async () => {
+    await partial?.close();
+    if (older) rmSync(older, { recursive: true, force: true });
+  });
+
+  it('checkSchema: a missing database, an unapplied migration, then ok once migrated', async () => {
+    const missing = await checkSchema(partial.client, missingDb);
+    expect(missing).toEqual({ ok: false, unreachable: false, message: `database ${missingDb} does not exist: run \`pnpm migrate\` (compose: the migrate service) first` });
+    const behind = await checkSchema(partial.client, partial.database);
+    expect(behind).toEqual({
+      ok: false,
+      unreachable: false,
+      message: `database ${partial.database} lacks 1 migration (${LAST}): run \`pnpm migrate\` (compose: the migrate service) first`,
+    });
+    expect(await checkSchema(partial.client, partial.database, older)).toEqual({ ok: true });
+  });
+
+  it.each(['scheduler', 'writer'])('%s exits 2 naming the database, the missing migration and `pnpm migrate`', async (app) => {
+    const env = {
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: uniqueName('schema'),
+      CLICKHOUSE_URL: partial.settings.CLICKHOUSE_URL,
+      METRICS_PORT: '0',
+    };
+    const noDb = await run(`apps/${app}/src/main.ts`, [], { ...env, CLICKHOUSE_DATABASE: missingDb });
+    expect(noDb.code).toBe(2);
+    expect(noDb.err).toBe(`schema not ready: database ${missingDb} does not exist: run \`pnpm migrate\` (compose: the migrate service) first\n`);
+    expect(noDb.out).not.toMatch(new RegExp(`"${app} started"`));
+    const behind = await run(`apps/${app}/src/main.ts`, [], { ...env, CLICKHOUSE_DATABASE: partial.database });
+    expect(behind.code).toBe(2);
+    expect(behind.err).toContain(`database ${partial.database} lacks 1 migration (${LAST}): run \`pnpm migrate\``);
+  });
+
+  it('status --check names the missing database instead of "ClickHouse unreachable"', async () => {
+    const s = await run('packages/status/src/status.cli.ts', ['--check', '--timeout', '5s'], {
+      REDIS_URL: inject('redisUrl'),
+      QUEUE_PREFIX: uniqueName('schema'),
+      CLICKHOUSE_URL: partial.settings.CLICKHOUSE_URL,
+      CLICKHOUSE_DATABASE: missingDb,
+    });
+    expect(s.code).toBe(1);
+    const host = new URL(partial.settings.CLICKHOUSE_URL).host;
+    expect(s.out.split('\n')[0]).toBe(
+      `problem: ClickHouse schema not ready (stream state unknown): ClickHouse at ${host}: database ${missingDb} does not exist: run \`pnpm migrate\` (compose: the migrate service) first`,
+    );
+    expect(s.out).not.toContain('unreachable');
+  });
+});
