@@ -7,7 +7,9 @@ import { MIGRATIONS_DIR, type TestClickHouse, testClickHouse, uniqueName } from 
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const FILES = readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith('.sql')).sort();
+const FILES = readdirSync(MIGRATIONS_DIR)
+  .filter((f) => f.endsWith('.sql'))
+  .sort();
 const LAST = FILES.at(-1) as string;
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string; ms: number }> {
@@ -49,7 +51,11 @@ describe('a schema that is not migrated stops the apps at start, and status name
 
   it('checkSchema: a missing database, an unapplied migration, then ok once migrated', async () => {
     const missing = await checkSchema(partial.client, missingDb);
-    expect(missing).toEqual({ ok: false, unreachable: false, message: `database ${missingDb} does not exist: run \`pnpm migrate\` (compose: the migrate service) first` });
+    expect(missing).toEqual({
+      ok: false,
+      unreachable: false,
+      message: `database ${missingDb} does not exist: run \`pnpm migrate\` (compose: the migrate service) first`,
+    });
     const behind = await checkSchema(partial.client, partial.database);
     expect(behind).toEqual({
       ok: false,

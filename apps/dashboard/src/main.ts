@@ -1,3 +1,5 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { serve } from '@hono/node-server';
 import { createDashboardApp, dashboardEnv } from '@qtp/dashboard';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';

@@ -1,3 +1,5 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { fetcherEnv, QUEUES, startFetcher } from '@qtp/pipeline';
 import { createPartnersClient, createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';

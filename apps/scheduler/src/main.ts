@@ -1,3 +1,5 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { QUEUES, type SchedulerConfig, STREAMS, schedulerEnv, startScheduler } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 import { stalenessEnv, streamFreshness, watchDownstreamWorkers } from '@qtp/status';
@@ -7,7 +9,16 @@ const cfg = loadConfig(schedulerEnv.extend(stalenessEnv())) as SchedulerConfig;
 const log = createLogger({ name: 'scheduler', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 const redis = createRedis(cfg.REDIS_URL, 'qtp-scheduler', { log });
 const clickhouse = createClickHouse(cfg);
-const ops = await startProcessOps({ service: 'scheduler', settings: cfg, log, redis, clickhouse, database: cfg.CLICKHOUSE_DATABASE, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const ops = await startProcessOps({
+  service: 'scheduler',
+  settings: cfg,
+  log,
+  redis,
+  clickhouse,
+  database: cfg.CLICKHOUSE_DATABASE,
+  prefix: cfg.QUEUE_PREFIX,
+  queues: Object.values(QUEUES),
+});
 ops.metrics.observeStreams(streamFreshness(clickhouse, cfg));
 const scheduler = await startScheduler(cfg, { redis, clickhouse, log });
 for (const w of scheduler.workers) ops.metrics.observeWorker(w);

@@ -1,3 +1,5 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { QUEUES, startTransformer, transformerEnv } from '@qtp/pipeline';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 

@@ -39,14 +39,15 @@ export {
   type RetryPolicy,
 } from './jobs/job-definition.ts';
 export { createQueue, type JobContext, type JobHandler, type JobOutcome, startWorker, type WorkerSettings } from './jobs/worker.ts';
+export { boundHeap, missingHeapFlags } from './lifecycle/heap-bound.ts';
 export { WORKER_NODE_OPTIONS } from './lifecycle/node-options.ts';
 export { Shutdown } from './lifecycle/shutdown.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.ts';
 export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
-export { checkSchema, guardSchema, MIGRATIONS_DIR, type SchemaCheck, type SchemaGuardOptions } from './migrations/schema-check.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export { checkSchema, guardSchema, MIGRATIONS_DIR, type SchemaCheck, type SchemaGuardOptions } from './migrations/schema-check.ts';
 export {
   type ApiRequestEvent,
   type InsertEvent,

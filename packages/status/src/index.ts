@@ -1,5 +1,6 @@
 export { formatCheck, formatStatus } from './format.ts';
 export { streamFreshness } from './freshness.ts';
+export { FAILED_STATUSES, formatRuns, type JobRun, listRuns, type RunsQuery } from './runs.ts';
 export {
   cronMaxGapMs,
   DEFAULT_STALE_AFTER_MS,
@@ -13,4 +14,3 @@ export {
 } from './staleness.ts';
 export { collectStatus, formatDuration, type QueueStatus, type RunningRun, type StatusOptions, type StatusReport, type StreamStatus } from './status.ts';
 export { watchDownstreamWorkers } from './worker-watch.ts';
-export { FAILED_STATUSES, formatRuns, type JobRun, listRuns, type RunsQuery } from './runs.ts';

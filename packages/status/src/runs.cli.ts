@@ -1,16 +1,5 @@
 import { STREAMS } from '@qtp/pipeline';
-import {
-  checkSchema,
-  clickhouseEnv,
-  createClickHouse,
-  loadConfig,
-  logEnv,
-  parseCli,
-  parseDuration,
-  unknownNames,
-  usageError,
-  withTimeout,
-} from '@qtp/shared';
+import { checkSchema, clickhouseEnv, createClickHouse, loadConfig, logEnv, parseCli, parseDuration, unknownNames, usageError, withTimeout } from '@qtp/shared';
 import { z } from 'zod';
 import { FAILED_STATUSES, formatRuns, listRuns } from './runs.ts';
 
@@ -36,7 +25,8 @@ try {
 }
 if (args.values.last !== undefined) {
   last = Number(args.values.last);
-  if (!/^\d+$/.test(args.values.last) || last < 1 || last > 100_000) usageError('runs', USAGE, `--last: "${args.values.last}" is not a number from 1 to 100000`);
+  if (!/^\d+$/.test(args.values.last) || last < 1 || last > 100_000)
+    usageError('runs', USAGE, `--last: "${args.values.last}" is not a number from 1 to 100000`);
 }
 
 const cfg = loadConfig(z.object({ ...logEnv, ...clickhouseEnv }));

@@ -89,7 +89,9 @@ describe('run history (v_job_runs, pnpm runs)', () => {
   });
 
   it('the table shows one line per run; a run in flight has no duration', async () => {
-    const lines = formatRuns(await listRuns(ch.client)).trimEnd().split('\n');
+    const lines = formatRuns(await listRuns(ch.client))
+      .trimEnd()
+      .split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toMatch(/^started\s+stream\s+mode\s+status\s+duration\s+rows\s+pages\s+requests\s+run\s+reason$/);
     expect(lines[1]).toMatch(/^2026-10-05T10:05:00Z\s+orders\s+incremental\s+running\s+-\s+0\s+1\s+1\s+orders-c$/);
