@@ -6,7 +6,7 @@ import { closeRedis, createLogger, createRedis, loadConfig, Shutdown } from '@qt
 
 const cfg = loadConfig(dashboardEnv);
 const log = createLogger({ name: 'dashboard', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-dashboard', { log });
+const redis = createRedis(cfg, 'qtp-dashboard', { log });
 const dashboard = createDashboardApp({
   redis,
   prefix: cfg.QUEUE_PREFIX,

@@ -6,7 +6,7 @@ import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProce
 
 const cfg = loadConfig(fetcherEnv);
 const log = createLogger({ name: 'fetcher', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-fetcher', { log });
+const redis = createRedis(cfg, 'qtp-fetcher', { log });
 const ops = await startProcessOps({ service: 'fetcher', settings: cfg, log, redis, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 const api = createQTicketsClient({
   baseUrl: cfg.QTICKETS_BASE_URL,

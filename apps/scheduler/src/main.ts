@@ -7,7 +7,7 @@ import { stalenessEnv, streamFreshness, watchDownstreamWorkers } from '@qtp/stat
 // The staleness thresholds (STALE_AFTER_<STREAM>) are keyed by stream, like the schedules: typed as the scheduler's.
 const cfg = loadConfig(schedulerEnv.extend(stalenessEnv())) as SchedulerConfig;
 const log = createLogger({ name: 'scheduler', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-scheduler', { log });
+const redis = createRedis(cfg, 'qtp-scheduler', { log });
 const clickhouse = createClickHouse(cfg);
 const ops = await startProcessOps({
   service: 'scheduler',

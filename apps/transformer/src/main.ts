@@ -5,7 +5,7 @@ import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProce
 
 const cfg = loadConfig(transformerEnv);
 const log = createLogger({ name: 'transformer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-transformer', { log });
+const redis = createRedis(cfg, 'qtp-transformer', { log });
 const ops = await startProcessOps({ service: 'transformer', settings: cfg, log, redis, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 const transformer = startTransformer(cfg, { redis, log });
 for (const w of transformer.workers) ops.metrics.observeWorker(w);

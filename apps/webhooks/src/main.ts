@@ -5,7 +5,7 @@ import { closeRedis, createLogger, createQueue, createRedis, loadConfig, Shutdow
 
 const cfg = loadConfig(webhooksEnv);
 const log = createLogger({ name: 'webhooks', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-webhooks', { log });
+const redis = createRedis(cfg, 'qtp-webhooks', { log });
 const ops = await startProcessOps({ service: 'webhooks', settings: cfg, log, redis, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 const fetchQueue = createQueue(fetchJob, redis, cfg.QUEUE_PREFIX);
 const { server, url } = await startWebhookReceiver({ secret: cfg.WEBHOOK_SECRET, fetchQueue, log, host: cfg.WEBHOOK_HOST, port: cfg.WEBHOOK_PORT });

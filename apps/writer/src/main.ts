@@ -5,7 +5,7 @@ import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Sh
 
 const cfg = loadConfig(writerEnv);
 const log = createLogger({ name: 'writer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-writer', { log });
+const redis = createRedis(cfg, 'qtp-writer', { log });
 const clickhouse = createClickHouse(cfg);
 const ops = await startProcessOps({
   service: 'writer',

@@ -1,5 +1,15 @@
 export { type CliArgs, parseCli, parseDuration, unknownNames, usageError } from './cli/cli.ts';
-export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
+export {
+  boolFromEnv,
+  type ClickHouseSettings,
+  clickhouseEnv,
+  intFromEnv,
+  logEnv,
+  REQUIRED_ONE_OF,
+  type RedisTarget,
+  redisEnv,
+  urlFromEnv,
+} from './config/common.schema.ts';
 export {
   DEV_ONLY_PREFIX,
   type DeploymentMode,
@@ -18,6 +28,7 @@ export {
   duplicateRedis,
   formatMs,
   isConnectionError,
+  parseSentinels,
   type RedisConnection,
   type RedisOptions,
   redisAddress,

@@ -47,7 +47,7 @@ try {
 const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...stalenessEnv() })) as Record<string, unknown> & {
   LOG_LEVEL: string;
   LOG_FORMAT: 'json' | 'pretty';
-  REDIS_URL: string;
+  REDIS_URL?: string;
   QUEUE_PREFIX: string;
   CLICKHOUSE_URL: string;
   CLICKHOUSE_USER: string;
@@ -55,12 +55,12 @@ const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...s
   CLICKHOUSE_DATABASE: string;
 };
 const log = createLogger({ name: 'status', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-status', { log, errorLevel: 'debug' });
+const redis = createRedis(cfg, 'qtp-status', { log, errorLevel: 'debug' });
 const clickhouse = createClickHouse(cfg, { application: 'qtickets-pipeline-status' });
 try {
   const chHost = new URL(cfg.CLICKHOUSE_URL).host;
   const [redisDown, ch, schema] = await Promise.all([
-    redisReady(redis, timeoutMs, `Redis at ${redisAddress(cfg.REDIS_URL)}`).then(
+    redisReady(redis, timeoutMs, `Redis at ${redisAddress(cfg)}`).then(
       () => undefined,
       (err: Error) => err.message,
     ),

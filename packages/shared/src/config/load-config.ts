@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { REQUIRED_ONE_OF } from './common.schema.ts';
 import { deploymentProblems, LOADER_SETTINGS } from './deployment.ts';
 
 /** Thrown by parseConfig: one line per problem, each naming the variable. Never carries a value. */
@@ -52,13 +53,17 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
   const cleaned: Env = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const oneOf = REQUIRED_ONE_OF.filter((group) => group.every((k) => keys.includes(k)) && group.every((k) => cleaned[k] === undefined)).map(
+    ([first, ...others]) => `${first}: is required but not set (or ${others.join(' or ')})`,
+  );
+  if (result.success && oneOf.length === 0) return result.data;
+  const problems = (result.success ? [] : result.error.issues).map((issue) => {
     const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
     const present = typeof issue.path[0] === 'string' && cleaned[issue.path[0]] !== undefined;
     return `${name}: ${describeIssue(issue, present)}`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...oneOf, ...problems]);
 }
 
 export type LoadConfigOptions = { env?: Env; envFile?: string | false; exit?: (code: number) => never };
