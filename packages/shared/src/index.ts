@@ -20,6 +20,14 @@ export {
   PUBLISHED_VALUES,
   SECRET_SETTINGS,
 } from './config/deployment.ts';
+export {
+  DEFAULT_EMBEDDED_DIR,
+  type EmbeddedStack,
+  embeddedStackDefaults,
+  embeddedStackFile,
+  removeEmbeddedStack,
+  writeEmbeddedStack,
+} from './config/embedded-stack.ts';
 export { ConfigError, checkConfig, type Env, knownSettings, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
 export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, isClickHouseUnavailable, PINNED_SETTINGS } from './connections/clickhouse.ts';
 export {

@@ -1,5 +1,17 @@
 import { STREAMS } from '@qtp/pipeline';
-import { checkSchema, clickhouseEnv, createClickHouse, loadConfig, logEnv, parseCli, parseDuration, unknownNames, usageError, withTimeout } from '@qtp/shared';
+import {
+  checkSchema,
+  clickhouseEnv,
+  createClickHouse,
+  embeddedStackDefaults,
+  loadConfig,
+  logEnv,
+  parseCli,
+  parseDuration,
+  unknownNames,
+  usageError,
+  withTimeout,
+} from '@qtp/shared';
 import { z } from 'zod';
 import { FAILED_STATUSES, formatRuns, listRuns } from './runs.ts';
 
@@ -29,7 +41,7 @@ if (args.values.last !== undefined) {
     usageError('runs', USAGE, `--last: "${args.values.last}" is not a number from 1 to 100000`);
 }
 
-const cfg = loadConfig(z.object({ ...logEnv, ...clickhouseEnv }));
+const cfg = loadConfig(z.object({ ...logEnv, ...clickhouseEnv }), { fallback: embeddedStackDefaults });
 const clickhouse = createClickHouse(cfg, { application: 'qtickets-pipeline-runs' });
 const host = new URL(cfg.CLICKHOUSE_URL).host;
 try {

@@ -8,6 +8,7 @@ import {
   createClickHouse,
   createLogger,
   createRedis,
+  embeddedStackDefaults,
   loadConfig,
   logEnv,
   parseCli,
@@ -44,7 +45,10 @@ try {
   usageError('status', USAGE, (err as Error).message);
 }
 
-const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...stalenessEnv() })) as Record<string, unknown> & {
+const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...stalenessEnv() }), { fallback: embeddedStackDefaults }) as Record<
+  string,
+  unknown
+> & {
   LOG_LEVEL: string;
   LOG_FORMAT: 'json' | 'pretty';
   REDIS_URL?: string;

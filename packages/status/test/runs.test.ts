@@ -110,7 +110,7 @@ describe('run history (v_job_runs, pnpm runs)', () => {
     expect(failed.out).toContain('events-b');
     const bad = await runsCli(['--last', 'many'], ch);
     expect(bad.code).toBe(2);
-    expect(bad.err.split('\n')[0]).toBe('runs: --last: "many" is not a number from 1 to 100000');
+    expect(bad.err).toBe('runs: --last: "many" is not a number from 1 to 100000 (usage: pnpm runs --help)\n');
     const unknown = await runsCli(['tickets'], ch);
     expect(unknown.code).toBe(2);
     expect(unknown.err.split('\n')[0]).toMatch(/^runs: unknown stream "tickets" \(streams: /);

@@ -3,6 +3,7 @@ import {
   createLogger,
   createQueue,
   createRedis,
+  embeddedStackDefaults,
   enqueue,
   formatMs,
   loadConfig,
@@ -60,7 +61,7 @@ if (window && Date.parse(window.from) > Date.now())
   fail(`--from ${args.values.from} is in the future (the window starts ${window.from}): nothing to re-read yet`);
 if (timeoutMs <= 0) fail('--timeout must be more than 0');
 
-const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
+const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }), { fallback: embeddedStackDefaults });
 const log = createLogger({ name: 'requeue', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 // Connection errors go to the logger at debug level: this command reports an unreachable Redis itself, in one line.
 const redis = createRedis(cfg, 'qtp-requeue', { log, errorLevel: 'debug' });

@@ -66,7 +66,16 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
   throw new ConfigError([...oneOf, ...problems]);
 }
 
-export type LoadConfigOptions = { env?: Env; envFile?: string | false; exit?: (code: number) => never };
+export type LoadConfigOptions = {
+  env?: Env;
+  envFile?: string | false;
+  exit?: (code: number) => never;
+  /**
+   * Settings under the environment and the env file, computed from them (a CLI passes embeddedStackDefaults: the
+   * URLs of a running `pnpm start`).
+   */
+  fallback?: (env: Env) => Env;
+};
 
 /** The settings a process reads: its schema's keys plus the loader's own (QTP_ENV, QTP_ENV_FILE). */
 export function knownSettings(schema: z.ZodType): Set<string> {
@@ -99,7 +108,8 @@ export function checkConfig<S extends z.ZodType>(schema: S, env: Env): { config?
 export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions = {}): z.output<S> {
   const envFile = options.envFile ?? process.env.QTP_ENV_FILE ?? '.env';
   const base = options.env ?? process.env;
-  const env = envFile === false ? base : readEnvFile(envFile, base);
+  const given = envFile === false ? base : readEnvFile(envFile, base);
+  const env = options.fallback ? { ...options.fallback(given), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) } : given;
   const { config, problems } = checkConfig(schema, env);
   if (problems.length === 0) return config as z.output<S>;
   process.stderr.write(`configuration error (fix the settings below and start again):\n`);
