@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { freePort } from '@qtp/embedded';
 import { STREAMS } from '@qtp/pipeline';
-import { uniqueName } from '@qtp/testing';
+import { runProcess, uniqueName } from '@qtp/testing';
 import { describe, expect, inject, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -17,24 +16,8 @@ const COMMANDS: Record<string, string> = {
   'dashboard:password': 'packages/dashboard/src/hash-password.cli.ts',
 };
 
-type Result = { code: number | null; out: string; err: string; ms: number };
-
-function run(command: string, args: string[], env: Record<string, string> = {}): Promise<Result> {
-  const started = Date.now();
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [resolve(ROOT, COMMANDS[command] as string), ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, out, err, ms: Date.now() - started }));
-  });
-}
+const run = (command: string, args: string[], env: Record<string, string> = {}) =>
+  runProcess(process.execPath, [resolve(ROOT, COMMANDS[command] as string), ...args], { QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', ...env }, { cwd: ROOT });
 
 describe('every command', () => {
   it.each(Object.keys(COMMANDS))('%s --help: usage on stdout, exit 0, nothing started', async (command) => {
@@ -60,20 +43,7 @@ describe('every command', () => {
 
 describe('through ./pnpmw (as the README runs them)', () => {
   it("a usage error is the command's one line: no pnpm echo, no ELIFECYCLE line", async () => {
-    const r = await new Promise<Result>((res, rej) => {
-      const started = Date.now();
-      const child = spawn('bash', [resolve(ROOT, 'pnpmw'), 'status', '--bogus'], {
-        cwd: ROOT,
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, QTP_ENV_FILE: '/dev/null' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d) => (out += d));
-      child.stderr.on('data', (d) => (err += d));
-      child.on('error', rej);
-      child.on('close', (code) => res({ code, out, err, ms: Date.now() - started }));
-    });
+    const r = await runProcess('bash', [resolve(ROOT, 'pnpmw'), 'status', '--bogus'], { HOME: process.env.HOME, QTP_ENV_FILE: '/dev/null' }, { cwd: ROOT });
     expect(r.code).toBe(2);
     expect(r.out).toBe('');
     expect(r.err).toBe("status: Unknown option '--bogus' (usage: pnpm status --help)\n");

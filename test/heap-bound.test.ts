@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { missingHeapFlags, WORKER_NODE_OPTIONS } from '@qtp/shared';
-import { uniqueName } from '@qtp/testing';
+import { uniqueName, waitForOutput } from '@qtp/testing';
 import { describe, expect, inject, it } from 'vitest';
 
 const app = (name: string) => resolve(import.meta.dirname, '..', 'apps', name, 'src', 'main.ts');
@@ -34,19 +34,7 @@ describe('memory bounds independent of the launcher', () => {
       });
       const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
       try {
-        let out = '';
-        await new Promise<void>((res, rej) => {
-          const timer = setTimeout(() => rej(new Error(`transformer did not start in 20 s:\n${out}`)), 20_000);
-          const on = (d: Buffer) => {
-            out += d.toString();
-            if (out.includes('"transformer started"')) {
-              clearTimeout(timer);
-              res();
-            }
-          };
-          child.stdout.on('data', on);
-          child.stderr.on('data', on);
-        });
+        await waitForOutput(child, /"transformer started"/, 20_000);
         const args = cmdline(child.pid as number);
         expect(args.slice(1, 3)).toEqual(WORKER_NODE_OPTIONS.split(' '));
         expect(args.at(-1)).toBe(app('transformer'));

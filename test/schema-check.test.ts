@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { checkSchema, createLogger, Migrator } from '@qtp/shared';
-import { MIGRATIONS_DIR, type TestClickHouse, testClickHouse, uniqueName } from '@qtp/testing';
+import { MIGRATIONS_DIR, runProcess, type TestClickHouse, testClickHouse, uniqueName } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -12,25 +11,13 @@ const FILES = readdirSync(MIGRATIONS_DIR)
   .sort();
 const LAST = FILES.at(-1) as string;
 
-function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string; err: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [resolve(ROOT, script), ...args], {
-      env: { PATH: process.env.PATH, QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', LOG_FORMAT: 'json', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 25_000);
-    child.on('error', rej);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      res({ code, out, err, ms: Date.now() - started });
-    });
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string>) =>
+  runProcess(
+    process.execPath,
+    [resolve(ROOT, script), ...args],
+    { QTP_ENV_FILE: '/dev/null', QTP_ENV: 'dev', LOG_FORMAT: 'json', ...env },
+    { timeoutMs: 25_000 },
+  );
 
 describe('a schema that is not migrated stops the apps at start, and status names it', () => {
   let partial: TestClickHouse;

@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RunTracker, TABLES } from '@qtp/pipeline';
-import { closeRedis, createRedis } from '@qtp/shared';
+import { QUEUES, RunTracker, TABLES } from '@qtp/pipeline';
+import { closeRedis, createRedis, QUEUE_STATES } from '@qtp/shared';
 import { count, uniqueName } from '@qtp/testing';
+import { Queue } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SentinelSet, startSentinelSet } from '../support/sentinel.ts';
 import { dashboardByDay, type Harness, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
@@ -60,7 +61,20 @@ describe('Redis Sentinel failover mid-load', () => {
       } else await new Promise((r) => setTimeout(r, 20));
     }
     expect(killedAt, `the run was never caught between its first and last pages (last seen ${JSON.stringify(seen)})`).toBeDefined();
-    await run;
+    await run.catch(async (err: Error) => {
+      // Where the run stands, for the failure message: each queue's jobs by state and its workers.
+      const queues = await Promise.all(
+        Object.values(QUEUES).map(async (name) => {
+          const q = new Queue(name, { connection: h.r.redis, prefix: h.r.prefix });
+          try {
+            return { name, counts: await q.getJobCounts(...QUEUE_STATES), workers: await q.getWorkersCount() };
+          } finally {
+            await q.close();
+          }
+        }),
+      );
+      throw new Error(`${err.message}\nkilled at ${JSON.stringify(killedAt)}; queues: ${JSON.stringify(queues)}`);
+    });
     expect(await set.masterPort()).toBe(set.replica.port);
     expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
     const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;

@@ -1,32 +1,18 @@
-import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { type RunInfo, RunsRepository } from '@qtp/pipeline';
-import { type TestClickHouse, testWarehouse } from '@qtp/testing';
+import { runProcess, type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatRuns, type JobRun, listRuns } from '../src/index.ts';
 
 const CLI = resolve(import.meta.dirname, '../src/runs.cli.ts');
 
-function runsCli(args: string[], ch: TestClickHouse): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((res, rej) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        QTP_ENV_FILE: '/dev/null',
-        QTP_ENV: 'dev',
-        CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
-        CLICKHOUSE_DATABASE: ch.database,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('error', rej);
-    child.on('close', (code) => res({ code, out, err }));
+const runsCli = (args: string[], ch: TestClickHouse) =>
+  runProcess(process.execPath, [CLI, ...args], {
+    QTP_ENV_FILE: '/dev/null',
+    QTP_ENV: 'dev',
+    CLICKHOUSE_URL: ch.settings.CLICKHOUSE_URL,
+    CLICKHOUSE_DATABASE: ch.database,
   });
-}
 
 const run = (runId: string, stream: string, startedAt: string, over: Partial<RunInfo> = {}): RunInfo => ({
   runId,

@@ -87,8 +87,9 @@ export function createRedis(target: string | RedisTarget, connectionName: string
       name: t.REDIS_SENTINEL_NAME ?? 'mymaster',
       ...(t.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: t.REDIS_SENTINEL_PASSWORD } : {}),
       ...(t.REDIS_PASSWORD ? { password: t.REDIS_PASSWORD } : {}),
-      // Reconnect as soon as a Sentinel announces a new master, rather than on the next failed command.
-      failoverDetector: true,
+      // No `failoverDetector`: its disconnect on +switch-master can land in the middle of a reconnect, and a failed
+      // connect leaves an ioredis connection ended for good ("Connection is closed."). A dead master's connections
+      // drop by themselves and ask the Sentinels again; a demoted one answers READONLY (below).
       // A connection that reached the old master after it came back as a replica: reconnect and resend.
       reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 2 : false),
     });

@@ -1,6 +1,5 @@
 import type { ClickHouseClient } from '@qtp/shared';
-import { DateTime } from 'luxon';
-import { liveShows } from '../shows/live-shows.repository.ts';
+import { liveShows, ms } from '../shows/live-shows.repository.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -53,8 +52,6 @@ export function dueShows(shows: ShowTimes[], nowMs: number, c: Cadence, budget: 
     .slice(0, budget)
     .map((d) => d.show);
 }
-
-const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
 
 /** Live shows, and shows of events soft-deleted after they sold tickets, with their last snapshot. */
 export async function showTimes(ch: ClickHouseClient): Promise<ShowTimes[]> {
