@@ -43,7 +43,7 @@ describe('Redis Sentinel failover mid-load', () => {
 
   it('the master is killed during a run: the replica is promoted and the run completes exactly', async () => {
     expect(await set.masterPort()).toBe(set.master.port);
-    const run = h.run('incremental', 40_000);
+    const run = h.run('incremental', 70_000);
     // Kill the master once the run has pages done and pages to go.
     const deadline = Date.now() + 20_000;
     let killedAt: { done: number; expected: number } | undefined;
@@ -80,5 +80,5 @@ describe('Redis Sentinel failover mid-load', () => {
     const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
     expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
     expect(await count(h.ch, `SELECT count() FROM ${TABLES.orders} FINAL`)).toBe(valid);
-  }, 60_000);
+  }, 100_000);
 });
