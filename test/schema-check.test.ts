@@ -1,7 +1,8 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { checkSchema, createLogger, Migrator } from '@qtp/shared';
+import { freePort } from '@qtp/embedded';
+import { checkSchema, createClickHouse, createLogger, guardSchema, Migrator } from '@qtp/shared';
 import { MIGRATIONS_DIR, runProcess, type TestClickHouse, testClickHouse, uniqueName } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
@@ -50,6 +51,25 @@ describe('a schema that is not migrated stops the apps at start, and status name
       message: `database ${partial.database} lacks 1 migration (${LAST}): run \`pnpm migrate\` (compose: the migrate service) first`,
     });
     expect(await checkSchema(partial.client, partial.database, older)).toEqual({ ok: true });
+  });
+
+  it('guardSchema: exit 2 on a missing schema; with ClickHouse unreachable the app goes on and checks again later', async () => {
+    const log = createLogger({ name: 'guard', level: 'silent' });
+    const exits: number[] = [];
+    const exit = ((c: number) => {
+      exits.push(c);
+    }) as (c: number) => never;
+    await guardSchema({ clickhouse: partial.client, database: missingDb, log, exit });
+    expect(exits).toEqual([2]);
+    const down = createClickHouse({ ...partial.settings, CLICKHOUSE_URL: `http://127.0.0.1:${await freePort()}` });
+    try {
+      const guard = await guardSchema({ clickhouse: down, database: partial.database, log, exit, retryMs: 50 });
+      await new Promise((r) => setTimeout(r, 300));
+      guard.stop();
+      expect(exits).toEqual([2]);
+    } finally {
+      await down.close();
+    }
   });
 
   it.each(['scheduler', 'writer'])('%s exits 2 naming the database, the missing migration and `pnpm migrate`', async (app) => {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { ClickHouseClient } from '../connections/clickhouse.ts';
 import { isClickHouseUnavailable } from '../connections/clickhouse.ts';
 import type { Logger } from '../logging/logger.ts';
+import { withTimeout } from '../ops/timeout.ts';
 import { readMigrations } from './migration-files.ts';
 
 /** The repository's migrations (the images carry them too): what this version of the code needs applied. */
@@ -63,6 +64,8 @@ export type SchemaGuardOptions = {
   dir?: string;
   /** While ClickHouse does not answer, check again this often. */
   retryMs?: number;
+  /** Bound on one check (default 10 s). */
+  timeoutMs?: number;
   exit?: (code: number) => never;
 };
 
@@ -78,7 +81,10 @@ export async function guardSchema(o: SchemaGuardOptions): Promise<{ stop: () => 
   let stopped = false;
   let warned = false;
   const run = async (): Promise<void> => {
-    const r = await checkSchema(o.clickhouse, o.database, o.dir);
+    // A ClickHouse that accepts connections but does not answer counts as unreachable: the app starts (not ready).
+    const r = await withTimeout(checkSchema(o.clickhouse, o.database, o.dir), o.timeoutMs ?? 10_000, 'schema check').catch(
+      (err: Error): SchemaCheck => ({ ok: false, unreachable: true, message: err.message }),
+    );
     if (stopped || r.ok) return;
     if (!r.unreachable) {
       o.log.fatal({ database: o.database }, `schema not ready: ${r.message}`);
