@@ -1,5 +1,5 @@
 # One image per app, all from this file: docker build --build-arg APP=fetcher -t qtickets-pipeline/fetcher .
-# APP is one of docker/image.ts's IMAGES: scheduler, fetcher, transformer, writer, dashboard, migrate, simulator.
+# APP is one of docker/image.ts's IMAGES: scheduler, fetcher, transformer, writer, webhooks, dashboard, migrate, simulator.
 # Each image holds its app's production dependencies (its workspace packages included) and nothing for tests.
 # Node 24 runs the TypeScript sources directly: no build step.
 ARG NODE_IMAGE=node:24.21.0-bookworm-slim

@@ -46,7 +46,7 @@ async function parses(sql: string): Promise<string> {
 
 describe('access-management migrations, parsed by ClickHouse', () => {
   it('exist and are marked', () => {
-    expect(accessFiles.map((f) => f.file)).toEqual(['0004_roles.sql', '0013_roles_dimension_grants.sql']);
+    expect(accessFiles.map((f) => f.file)).toEqual(['0004_roles.sql', '0013_roles_dimension_grants.sql', '0036_schema_migrations_grant.sql']);
   });
 
   it.each([
@@ -108,6 +108,9 @@ describe('grants cover what the apps touch, and no more', () => {
 
   it('etl_writer cannot touch the migrations bookkeeping or read the views', () => {
     for (const t of ['schema_migrations', 'schema_migrations_lock']) expect(granted('etl_writer', 'INSERT', t), t).toBe(false);
+    // It reads schema_migrations (the apps' schema check at start), never the lock.
+    expect(granted('etl_writer', 'SELECT', 'schema_migrations')).toBe(true);
+    expect(granted('etl_writer', 'SELECT', 'schema_migrations_lock')).toBe(false);
     expect(grants.filter((g) => g.role === 'etl_writer').some((g) => g.object.endsWith('.*'))).toBe(false);
   });
 

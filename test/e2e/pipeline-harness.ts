@@ -39,10 +39,11 @@ export type Harness = {
 
 export const PII_SALT = 'e2e-salt-0123456789abcdef';
 
-export async function startHarness(simOptions: SimulatorOptions, logDestination?: Writable): Promise<Harness> {
+/** `redis`: the connection (and key prefix) the stages share, instead of the run's Redis (e.g. one through Sentinel). */
+export async function startHarness(simOptions: SimulatorOptions, logDestination?: Writable, options: { redis?: TestRedis } = {}): Promise<Harness> {
   const sim = await startSimulator(simOptions);
   const ch = await testWarehouse('e2e');
-  const r = testRedis('e2e');
+  const r = options.redis ?? testRedis('e2e');
   const log = createLogger({ name: 'e2e', level: logDestination ? 'debug' : 'silent', ...(logDestination ? { destination: logDestination } : {}) });
   const env: Record<string, string> = {
     REDIS_URL: r.url,

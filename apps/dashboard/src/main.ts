@@ -1,10 +1,12 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { serve } from '@hono/node-server';
 import { createDashboardApp, dashboardEnv } from '@qtp/dashboard';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown } from '@qtp/shared';
 
 const cfg = loadConfig(dashboardEnv);
 const log = createLogger({ name: 'dashboard', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-dashboard', { log });
+const redis = createRedis(cfg, 'qtp-dashboard', { log });
 const dashboard = createDashboardApp({
   redis,
   prefix: cfg.QUEUE_PREFIX,

@@ -1,10 +1,12 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { fetcherEnv, QUEUES, startFetcher } from '@qtp/pipeline';
 import { createPartnersClient, createQTicketsClient, tokenFingerprint, verifyFilter } from '@qtp/qtickets-client';
 import { closeRedis, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 
 const cfg = loadConfig(fetcherEnv);
 const log = createLogger({ name: 'fetcher', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-fetcher', { log });
+const redis = createRedis(cfg, 'qtp-fetcher', { log });
 const ops = await startProcessOps({ service: 'fetcher', settings: cfg, log, redis, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
 const api = createQTicketsClient({
   baseUrl: cfg.QTICKETS_BASE_URL,

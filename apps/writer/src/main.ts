@@ -1,11 +1,22 @@
+// First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
+import '@qtp/shared/bound-heap';
 import { QUEUES, startWriter, writerEnv } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
 
 const cfg = loadConfig(writerEnv);
 const log = createLogger({ name: 'writer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-writer', { log });
+const redis = createRedis(cfg, 'qtp-writer', { log });
 const clickhouse = createClickHouse(cfg);
-const ops = await startProcessOps({ service: 'writer', settings: cfg, log, redis, clickhouse, prefix: cfg.QUEUE_PREFIX, queues: Object.values(QUEUES) });
+const ops = await startProcessOps({
+  service: 'writer',
+  settings: cfg,
+  log,
+  redis,
+  clickhouse,
+  database: cfg.CLICKHOUSE_DATABASE,
+  prefix: cfg.QUEUE_PREFIX,
+  queues: Object.values(QUEUES),
+});
 const writer = startWriter(cfg, { redis, clickhouse, log, onInsert: ops.metrics.insert });
 for (const w of writer.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)

@@ -86,3 +86,15 @@ export function truthByDay(truth: {
     }))
     .sort((a, b) => a.day.localeCompare(b.day));
 }
+
+/**
+ * The summary's last line. A mismatch while the pipeline is still behind the simulator (a run in flight, or the
+ * demo clock moving on so new orders keep arriving) is "catching up", not a failure; "no" only when nothing can
+ * change the answer any more.
+ */
+export function groundTruthLine(matches: boolean, o: { runInFlight?: string | undefined; clockRunning: boolean }): string {
+  if (matches) return "matches the simulator's ground truth: yes";
+  if (o.runInFlight) return `matches the simulator's ground truth: catching up (run ${o.runInFlight} in progress)`;
+  if (o.clockRunning) return "matches the simulator's ground truth: catching up (orders placed since this run read them come with the next run)";
+  return "matches the simulator's ground truth: no";
+}

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { planRunJob, StateRepository } from '@qtp/pipeline';
+import { planRunJob, RunTracker, StateRepository } from '@qtp/pipeline';
 import {
   closeRedis,
   createClickHouse,
@@ -10,19 +10,23 @@ import {
   createLogger,
   createQueue,
   createRedis,
+  DEFAULT_EMBEDDED_DIR,
   enqueue,
   intFromEnv,
   loadConfig,
   logEnv,
   Migrator,
   parseCli,
+  removeEmbeddedStack,
+  writeEmbeddedStack,
 } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
 import { z } from 'zod';
 import { spawnApps, stopApps } from './app-processes.ts';
 import { startClickHouse } from './clickhouse.launcher.ts';
+import { operatorCommands } from './operator-commands.ts';
 import { startRedis } from './redis.launcher.ts';
-import { dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales-summary.ts';
+import { dashboardByDay, formatSummary, groundTruthLine, salesSummary, truthByDay } from './sales-summary.ts';
 
 /**
  * `pnpm start`: the whole pipeline on the embedded default — QTickets simulator, local ClickHouse and Redis (or
@@ -31,7 +35,7 @@ import { dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales
  * real time so new orders, payments and refunds keep arriving. `--once` stops after the first run.
  */
 const USAGE = `usage: pnpm start [--once]
-  runs the whole pipeline on the embedded default: QTickets simulator, local ClickHouse and Redis (or CLICKHOUSE_URL /
+  runs until Ctrl-C: the whole pipeline on the embedded default: QTickets simulator, local ClickHouse and Redis (or CLICKHOUSE_URL /
   REDIS_URL when set), migrations, and the four apps as separate processes (logs in EMBEDDED_DATA_DIR/logs; their ops
   endpoints on free ports, see each log's "ops server listening" line); prints the sales summary after every run
   --once   stop after the first completed run (exit 0 when the summary matches the simulator's ground truth)`;
@@ -40,7 +44,7 @@ const ROOT = resolve(import.meta.dirname, '../../..');
 const cfg = loadConfig(
   z.object({
     ...logEnv,
-    EMBEDDED_DATA_DIR: z.string().default(join(ROOT, '.data', 'demo')),
+    EMBEDDED_DATA_DIR: z.string().default(DEFAULT_EMBEDDED_DIR),
     CLICKHOUSE_URL: z.url().optional(),
     REDIS_URL: z.url().optional(),
     SIM_SEED: intFromEnv(0, 2 ** 31).default(1),
@@ -111,6 +115,24 @@ const children = spawnApps(env, join(cfg.EMBEDDED_DATA_DIR, 'logs'), (app, code)
   }
 });
 out(`apps started: ${[...children.keys()].join(', ')} (logs in ${join(cfg.EMBEDDED_DATA_DIR, 'logs')})\n`);
+// The CLIs (status, requeue, runs) read this file when REDIS_URL and CLICKHOUSE_URL are not set.
+const stackFile = writeEmbeddedStack(cfg.EMBEDDED_DATA_DIR, {
+  pid: process.pid,
+  REDIS_URL: redisUrl,
+  CLICKHOUSE_URL: clickhouseUrl,
+  CLICKHOUSE_DATABASE: ch.CLICKHOUSE_DATABASE,
+  QUEUE_PREFIX: 'qtp',
+});
+out(
+  operatorCommands({
+    stackFile,
+    dataDir: cfg.EMBEDDED_DATA_DIR === DEFAULT_EMBEDDED_DIR ? undefined : cfg.EMBEDDED_DATA_DIR,
+    redisUrl,
+    clickhouseUrl,
+    database: ch.CLICKHOUSE_DATABASE,
+    once: flags.once ?? false,
+  }),
+);
 
 const redis = createRedis(redisUrl, 'qtp-start', { log });
 const clickhouse = createClickHouse(ch);
@@ -120,6 +142,7 @@ await enqueue(planQueue, planRunJob, { stream: 'orders', mode: 'incremental', re
 out('first runs enqueued: events (show days) and the whole order history...\n');
 
 const state = new StateRepository(clickhouse);
+const tracker = new RunTracker(redis, 'qtp');
 let lastRun = '';
 let lastTick = Date.now();
 let busy = false;
@@ -141,8 +164,9 @@ async function tick(): Promise<void> {
   lastRun = st.lastRunId;
   const summary = await salesSummary(clickhouse);
   const matches = isDeepStrictEqual(await dashboardByDay(clickhouse), truthByDay(sim.truth()));
+  const inFlight = await tracker.lockHolder('orders').catch(() => null);
   out(`\nrun ${st.lastRunId} complete (simulator clock ${sim.now()}); last 14 days from v_qtickets_sales_dashboard:\n${formatSummary(summary)}`);
-  out(`matches the simulator's ground truth: ${matches ? 'yes' : 'no (a newer run will catch up)'}\n`);
+  out(`${groundTruthLine(matches, { runInFlight: inFlight ?? undefined, clockRunning: cfg.DEMO_CLOCK_SPEED > 0 && !flags.once })}\n`);
   if (flags.once) void shutdown(matches ? 0 : 1);
 }
 
@@ -150,6 +174,7 @@ async function shutdown(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
   clearInterval(timer);
+  removeEmbeddedStack(cfg.EMBEDDED_DATA_DIR);
   await stopApps(children);
   await planQueue.close();
   await closeRedis(redis);

@@ -1,6 +1,6 @@
 import { parseShowSeats } from '@qtp/qtickets-client';
 import { describe, expect, it } from 'vitest';
-import { dueShows, type ShowTimes } from '../src/streams/inventory/inventory.due.ts';
+import { dueShows, FINAL_SNAPSHOT_WINDOW_MS, type ShowTimes } from '../src/streams/inventory/inventory.due.ts';
 import { INVENTORY_TABLE, transformInventory } from '../src/streams/inventory/inventory.transform.ts';
 import { seatsSnapshot } from '../src/streams/inventory/inventory.zones.ts';
 import { fixture } from './fixtures.ts';
@@ -73,6 +73,16 @@ describe('which shows are due for a snapshot', () => {
     ['running now, 6 min ago', show(8, -H, 6 * 60_000), true],
     ['ended, no snapshot after the end: final one', show(9, -5 * H, 4 * H), true],
     ['ended, final snapshot taken', show(10, -5 * H, 2 * H), false],
+  ])('%s', (_name, s, due) => {
+    expect(dueShows([s], now, cadence, 100).map((x) => x.showId)).toEqual(due ? [s.showId] : []);
+  });
+
+  const deleted = (id: number, deletedAgo: number, last: number | null): ShowTimes => ({ ...show(id, -10 * 24 * H, last), deletedAtMs: now - deletedAgo });
+  it.each([
+    ['event deleted after sales, never snapshotted: final one', deleted(20, H, null), true],
+    ['event deleted after sales, snapshotted before the deletion: final one', deleted(21, H, 3 * H), true],
+    ['event deleted after sales, snapshotted since: never again', deleted(22, 3 * H, H), false],
+    ['event deleted after sales long ago (the API may no longer serve it): not tried', deleted(23, FINAL_SNAPSHOT_WINDOW_MS + H, null), false],
   ])('%s', (_name, s, due) => {
     expect(dueShows([s], now, cadence, 100).map((x) => x.showId)).toEqual(due ? [s.showId] : []);
   });

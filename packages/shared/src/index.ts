@@ -1,5 +1,15 @@
 export { type CliArgs, parseCli, parseDuration, unknownNames, usageError } from './cli/cli.ts';
-export { boolFromEnv, type ClickHouseSettings, clickhouseEnv, intFromEnv, logEnv, redisEnv, urlFromEnv } from './config/common.schema.ts';
+export {
+  boolFromEnv,
+  type ClickHouseSettings,
+  clickhouseEnv,
+  intFromEnv,
+  logEnv,
+  REQUIRED_ONE_OF,
+  type RedisTarget,
+  redisEnv,
+  urlFromEnv,
+} from './config/common.schema.ts';
 export {
   DEV_ONLY_PREFIX,
   type DeploymentMode,
@@ -10,6 +20,14 @@ export {
   PUBLISHED_VALUES,
   SECRET_SETTINGS,
 } from './config/deployment.ts';
+export {
+  DEFAULT_EMBEDDED_DIR,
+  type EmbeddedStack,
+  embeddedStackDefaults,
+  embeddedStackFile,
+  removeEmbeddedStack,
+  writeEmbeddedStack,
+} from './config/embedded-stack.ts';
 export { ConfigError, checkConfig, type Env, knownSettings, loadConfig, parseConfig, readEnvFile } from './config/load-config.ts';
 export { type ClickHouseClient, createClickHouse, createClickHouseAdmin, isClickHouseUnavailable, PINNED_SETTINGS } from './connections/clickhouse.ts';
 export {
@@ -18,6 +36,7 @@ export {
   duplicateRedis,
   formatMs,
   isConnectionError,
+  parseSentinels,
   type RedisConnection,
   type RedisOptions,
   redisAddress,
@@ -39,6 +58,7 @@ export {
   type RetryPolicy,
 } from './jobs/job-definition.ts';
 export { createQueue, type JobContext, type JobHandler, type JobOutcome, startWorker, type WorkerSettings } from './jobs/worker.ts';
+export { boundHeap, missingHeapFlags } from './lifecycle/heap-bound.ts';
 export { WORKER_NODE_OPTIONS } from './lifecycle/node-options.ts';
 export { Shutdown } from './lifecycle/shutdown.ts';
 export { createLogger, type Logger, type LoggerOptions } from './logging/logger.ts';
@@ -46,6 +66,7 @@ export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export { checkSchema, guardSchema, MIGRATIONS_DIR, type SchemaCheck, type SchemaGuardOptions } from './migrations/schema-check.ts';
 export {
   type ApiRequestEvent,
   BACKLOG_STATES,

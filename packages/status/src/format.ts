@@ -1,7 +1,7 @@
 import { QUEUE_STATES } from '@qtp/shared';
 import { formatDuration, type StatusReport, type StreamStatus } from './status.ts';
 
-function table(header: string[], rows: string[][]): string {
+export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
     cells

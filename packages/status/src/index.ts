@@ -1,5 +1,6 @@
 export { formatCheck, formatStatus } from './format.ts';
 export { streamFreshness } from './freshness.ts';
+export { FAILED_STATUSES, formatRuns, type JobRun, listRuns, type RunsQuery } from './runs.ts';
 export {
   assessFreshness,
   cronMaxGapMs,

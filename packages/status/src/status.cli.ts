@@ -1,12 +1,14 @@
 import { STREAMS } from '@qtp/pipeline';
 import {
   checkReadiness,
+  checkSchema,
   clickhouseCheck,
   clickhouseEnv,
   closeRedis,
   createClickHouse,
   createLogger,
   createRedis,
+  embeddedStackDefaults,
   loadConfig,
   logEnv,
   parseCli,
@@ -45,10 +47,13 @@ try {
   usageError('status', USAGE, (err as Error).message);
 }
 
-const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...stalenessEnv() })) as Record<string, unknown> & {
+const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...stalenessEnv() }), { fallback: embeddedStackDefaults }) as Record<
+  string,
+  unknown
+> & {
   LOG_LEVEL: string;
   LOG_FORMAT: 'json' | 'pretty';
-  REDIS_URL: string;
+  REDIS_URL?: string;
   QUEUE_PREFIX: string;
   CLICKHOUSE_URL: string;
   CLICKHOUSE_USER: string;
@@ -56,17 +61,21 @@ const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv, ...clickhouseEnv, ...s
   CLICKHOUSE_DATABASE: string;
 };
 const log = createLogger({ name: 'status', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
-const redis = createRedis(cfg.REDIS_URL, 'qtp-status', { log, errorLevel: 'debug' });
+const redis = createRedis(cfg, 'qtp-status', { log, errorLevel: 'debug' });
 const clickhouse = createClickHouse(cfg, { application: 'qtickets-pipeline-status' });
 try {
-  const [redisDown, ch] = await Promise.all([
-    redisReady(redis, timeoutMs, `Redis at ${redisAddress(cfg.REDIS_URL)}`).then(
+  const chHost = new URL(cfg.CLICKHOUSE_URL).host;
+  const [redisDown, ch, schema] = await Promise.all([
+    redisReady(redis, timeoutMs, `Redis at ${redisAddress(cfg)}`).then(
       () => undefined,
       (err: Error) => err.message,
     ),
     checkReadiness([clickhouseCheck(clickhouse)], timeoutMs),
+    // A missing database or unapplied migrations is named as such, not as "ClickHouse unreachable".
+    withTimeout(checkSchema(clickhouse, cfg.CLICKHOUSE_DATABASE), timeoutMs, 'ClickHouse').catch(() => undefined),
   ]);
-  const clickhouseDown = ch.ready ? undefined : `ClickHouse at ${new URL(cfg.CLICKHOUSE_URL).host}: ${ch.checks.clickhouse}`;
+  const schemaProblem = schema && !schema.ok && !schema.unreachable ? `ClickHouse at ${chHost}: ${schema.message}` : undefined;
+  const clickhouseDown = schemaProblem ?? (ch.ready ? undefined : `ClickHouse at ${chHost}: ${ch.checks.clickhouse}`);
   const report = await withTimeout(
     collectStatus({
       redis,
@@ -76,6 +85,7 @@ try {
       streams: args.positionals.length ? args.positionals : STREAMS,
       timeoutMs,
       unreachable: { redis: redisDown, clickhouse: clickhouseDown },
+      schemaProblem,
     }),
     timeoutMs * 4,
     'status',

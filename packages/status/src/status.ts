@@ -55,6 +55,8 @@ export type StatusOptions = {
   now?: Date;
   /** Servers already known to be unreachable (the CLI checks them first), with the reason. */
   unreachable?: { redis?: string | undefined; clickhouse?: string | undefined };
+  /** ClickHouse answers but its schema is not ready (missing database, unapplied migrations): the CLI's finding. */
+  schemaProblem?: string | undefined;
 };
 
 /** `1h 5m`, `3m 20s`, `45s`. */
@@ -85,7 +87,7 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
   const state = new StateRepository(o.clickhouse);
   const tracker = new RunTracker(o.redis, o.prefix);
 
-  let clickhouseDown: string | null = o.unreachable?.clickhouse ?? null;
+  let clickhouseDown: string | null = o.schemaProblem ?? o.unreachable?.clickhouse ?? null;
   let redisDown: string | null = o.unreachable?.redis ?? null;
   let since: Record<string, string> | undefined;
   if (!redisDown) {
@@ -182,7 +184,12 @@ export async function collectStatus(o: StatusOptions): Promise<StatusReport> {
       }
     }
   }
-  if (clickhouseDown) problems.unshift(`ClickHouse unreachable (stream state unknown): ${clickhouseDown}`);
+  if (clickhouseDown)
+    problems.unshift(
+      o.schemaProblem
+        ? `ClickHouse schema not ready (stream state unknown): ${o.schemaProblem}`
+        : `ClickHouse unreachable (stream state unknown): ${clickhouseDown}`,
+    );
   if (redisDown) problems.unshift(`Redis unreachable (queues and runs unknown): ${redisDown}`);
   return { checkedAt: now.toISOString(), streams, queues, problems };
 }

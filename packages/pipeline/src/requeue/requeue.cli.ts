@@ -3,6 +3,7 @@ import {
   createLogger,
   createQueue,
   createRedis,
+  embeddedStackDefaults,
   enqueue,
   formatMs,
   loadConfig,
@@ -30,12 +31,14 @@ const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE
                                               every show in its window and, in the same run, polls its unscanned barcodes
                                               within CHECKINS_MAX_REQUESTS_PER_RUN; partner_tickets: every show)
   --wait                                      wait for the run to finish and print what it loaded (the scheduler must be running)
-  --timeout D                                 give up waiting after D (default 30m; connecting to Redis: at most 10s)
+  --timeout D                                 give up waiting after D (default 30m; connecting to Redis: at most 10s, 1s when refused)
   --no-wait-lock                              if a run of the stream is in progress, do not start after it: the request is
                                               dropped (with --wait: "not started", exit 1); by default it starts once that run ends
 exit codes: 0 done (or enqueued), 1 run failed, not started, timed out or Redis unreachable, 2 bad arguments`;
 
 const CONNECT_TIMEOUT_MS = 10_000;
+/** Every connection attempt refused for this long (nothing listens there): give up before CONNECT_TIMEOUT_MS. */
+const REFUSED_GIVE_UP_MS = 1_000;
 /** A queue the run needs with no live worker for this long ends the wait (rather than waiting for the timeout). */
 const NO_WORKER_GRACE_MS = 15_000;
 const POLL_MS = 500;
@@ -67,16 +70,16 @@ if (window && Date.parse(window.from) > Date.now())
   fail(`--from ${args.values.from} is in the future (the window starts ${window.from}): nothing to re-read yet`);
 if (timeoutMs <= 0) fail('--timeout must be more than 0');
 
-const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
+const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }), { fallback: embeddedStackDefaults });
 const log = createLogger({ name: 'requeue', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 // Connection errors go to the logger at debug level: this command reports an unreachable Redis itself, in one line.
-const redis = createRedis(cfg.REDIS_URL, 'qtp-requeue', { log, errorLevel: 'debug' });
+const redis = createRedis(cfg, 'qtp-requeue', { log, errorLevel: 'debug' });
 const queue = createQueue(planRunJob, redis, cfg.QUEUE_PREFIX);
 const deadline = Date.now() + timeoutMs;
 /** Bounds a Redis call by what is left of the time budget. */
 const bounded = <T>(p: Promise<T>, what: string): Promise<T> => withTimeout(p, Math.max(1, deadline - Date.now()), what);
 try {
-  await redisReady(redis, Math.min(timeoutMs, CONNECT_TIMEOUT_MS), `Redis at ${redisAddress(cfg.REDIS_URL)}`);
+  await redisReady(redis, Math.min(timeoutMs, CONNECT_TIMEOUT_MS), `Redis at ${redisAddress(cfg)}`, { refusedForMs: REFUSED_GIVE_UP_MS });
   const jobId = await bounded(
     enqueue(queue, planRunJob, {
       stream,

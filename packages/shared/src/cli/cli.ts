@@ -13,7 +13,7 @@ export type CliArgs<O extends ParseArgsConfig['options']> = ReturnType<typeof pa
 
 /**
  * Parses a command's arguments the same way everywhere: `-h`/`--help` prints the usage to stdout and exits 0; a bad
- * argument prints one line and the usage to stderr and exits 2 (no stack trace).
+ * argument prints one line to stderr and exits 2 (no stack trace).
  */
 export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(
   command: string,
@@ -35,9 +35,9 @@ export function parseCli<O extends NonNullable<ParseArgsConfig['options']>>(
   return parsed;
 }
 
-/** One line naming the problem, then the usage, on stderr; exit code 2. */
-export function usageError(command: string, usage: string, message: string): never {
-  process.stderr.write(`${command}: ${message}\n${usage.endsWith('\n') ? usage : `${usage}\n`}`);
+/** One line on stderr naming the problem and where the usage is; exit code 2. (`usage` is what --help prints.) */
+export function usageError(command: string, _usage: string, message: string): never {
+  process.stderr.write(`${command}: ${message} (usage: pnpm ${command} --help)\n`);
   process.exit(2);
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { REQUIRED_ONE_OF } from './common.schema.ts';
 import { deploymentProblems, LOADER_SETTINGS } from './deployment.ts';
 
 /** Thrown by parseConfig: one line per problem, each naming the variable. Never carries a value. */
@@ -52,16 +53,29 @@ export function parseConfig<S extends z.ZodType>(schema: S, env: Env): z.output<
   const cleaned: Env = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const result = schema.safeParse(cleaned);
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const keys = schema instanceof z.ZodObject ? Object.keys(schema.shape) : [];
+  const oneOf = REQUIRED_ONE_OF.filter((group) => group.every((k) => keys.includes(k)) && group.every((k) => cleaned[k] === undefined)).map(
+    ([first, ...others]) => `${first}: is required but not set (or ${others.join(' or ')})`,
+  );
+  if (result.success && oneOf.length === 0) return result.data;
+  const problems = (result.success ? [] : result.error.issues).map((issue) => {
     const name = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
     const present = typeof issue.path[0] === 'string' && cleaned[issue.path[0]] !== undefined;
     return `${name}: ${describeIssue(issue, present)}`;
   });
-  throw new ConfigError(problems);
+  throw new ConfigError([...oneOf, ...problems]);
 }
 
-export type LoadConfigOptions = { env?: Env; envFile?: string | false; exit?: (code: number) => never };
+export type LoadConfigOptions = {
+  env?: Env;
+  envFile?: string | false;
+  exit?: (code: number) => never;
+  /**
+   * Settings under the environment and the env file, computed from them (a CLI passes embeddedStackDefaults: the
+   * URLs of a running `pnpm start`).
+   */
+  fallback?: (env: Env) => Env;
+};
 
 /** The settings a process reads: its schema's keys plus the loader's own (QTP_ENV, QTP_ENV_FILE). */
 export function knownSettings(schema: z.ZodType): Set<string> {
@@ -94,7 +108,8 @@ export function checkConfig<S extends z.ZodType>(schema: S, env: Env): { config?
 export function loadConfig<S extends z.ZodType>(schema: S, options: LoadConfigOptions = {}): z.output<S> {
   const envFile = options.envFile ?? process.env.QTP_ENV_FILE ?? '.env';
   const base = options.env ?? process.env;
-  const env = envFile === false ? base : readEnvFile(envFile, base);
+  const given = envFile === false ? base : readEnvFile(envFile, base);
+  const env = options.fallback ? { ...options.fallback(given), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== '')) } : given;
   const { config, problems } = checkConfig(schema, env);
   if (problems.length === 0) return config as z.output<S>;
   process.stderr.write(`configuration error (fix the settings below and start again):\n`);

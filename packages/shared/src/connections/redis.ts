@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import { type RedisOptions as IORedisOptions, Redis } from 'ioredis';
+import type { RedisTarget } from '../config/common.schema.ts';
 import { createLogger, type Logger } from '../logging/logger.ts';
 
 export type RedisConnection = Redis;
@@ -57,17 +58,46 @@ function attachErrorLogging(redis: Redis, connectionName: string, options: Redis
   return report;
 }
 
+/** `host:port` pairs of REDIS_SENTINELS. */
+export function parseSentinels(list: string): Array<{ host: string; port: number }> {
+  return list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const i = s.lastIndexOf(':');
+      return { host: s.slice(0, i), port: Number(s.slice(i + 1)) };
+    });
+}
+
 /**
- * An ioredis connection as BullMQ wants it (`maxRetriesPerRequest: null`), its errors logged through `log`.
- * Whoever creates one closes it (see lifecycle/shutdown.ts); an open connection keeps a process, or a test run, alive.
+ * An ioredis connection as BullMQ wants it (`maxRetriesPerRequest: null`), its errors logged through `log`: to
+ * REDIS_URL, or (REDIS_SENTINELS set) to the master the Sentinels name, following it when they fail over (the
+ * connection drops, asks the Sentinels again and resends what was queued; a master demoted to replica is left on
+ * READONLY). Whoever creates one closes it (see lifecycle/shutdown.ts); an open connection keeps a process alive.
  */
-export function createRedis(url: string, connectionName: string, options: RedisOptions = {}): Redis {
-  const redis = new Redis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    connectionName,
-    lazyConnect: false,
-  });
+export function createRedis(target: string | RedisTarget, connectionName: string, options: RedisOptions = {}): Redis {
+  const t: RedisTarget = typeof target === 'string' ? { REDIS_URL: target } : target;
+  const common: IORedisOptions = { maxRetriesPerRequest: null, enableReadyCheck: true, connectionName, lazyConnect: false };
+  let redis: Redis;
+  if (t.REDIS_SENTINELS) {
+    redis = new Redis({
+      ...common,
+      sentinels: parseSentinels(t.REDIS_SENTINELS),
+      name: t.REDIS_SENTINEL_NAME ?? 'mymaster',
+      ...(t.REDIS_SENTINEL_PASSWORD ? { sentinelPassword: t.REDIS_SENTINEL_PASSWORD } : {}),
+      ...(t.REDIS_PASSWORD ? { password: t.REDIS_PASSWORD } : {}),
+      // No `failoverDetector`: its disconnect on +switch-master can land in the middle of a reconnect, and a failed
+      // connect leaves an ioredis connection ended for good ("Connection is closed."). A dead master's connections
+      // drop by themselves and ask the Sentinels again; a demoted one answers READONLY (below).
+      // A connection that reached the old master after it came back as a replica: reconnect and resend.
+      reconnectOnError: (err) => (/^READONLY/.test(err.message) ? 2 : false),
+    });
+  } else if (t.REDIS_URL) {
+    redis = new Redis(t.REDIS_URL, { ...common, ...(t.REDIS_PASSWORD && !new URL(t.REDIS_URL).password ? { password: t.REDIS_PASSWORD } : {}) });
+  } else {
+    throw new Error('REDIS_URL or REDIS_SENTINELS must be set');
+  }
   attachErrorLogging(redis, connectionName, options);
   return redis;
 }
@@ -102,10 +132,18 @@ export function isConnectionError(err: unknown): boolean {
   );
 }
 
-/** `host:port` of a redis:// URL, without credentials (for one-line error messages). */
-export function redisAddress(url: string): string {
+/**
+ * `host:port` of a redis:// URL, without credentials (for one-line error messages); under Sentinel
+ * `master <name> via Sentinel <host:port,...>`.
+ */
+export function redisAddress(target: string | RedisTarget): string {
+  const t: RedisTarget = typeof target === 'string' ? { REDIS_URL: target } : target;
+  if (t.REDIS_SENTINELS)
+    return `master ${t.REDIS_SENTINEL_NAME ?? 'mymaster'} via Sentinel ${parseSentinels(t.REDIS_SENTINELS)
+      .map((a) => `${a.host}:${a.port}`)
+      .join(',')}`;
   try {
-    const u = new URL(url);
+    const u = new URL(t.REDIS_URL ?? '');
     return `${u.hostname}:${u.port || '6379'}`;
   } catch {
     return 'redis';
@@ -114,14 +152,22 @@ export function redisAddress(url: string): string {
 
 /**
  * Waits until the connection is ready, at most `timeoutMs`; rejects with one plain line naming the server and the
- * last connection error (BullMQ commands would otherwise wait forever: `maxRetriesPerRequest: null`).
+ * last connection error (BullMQ commands would otherwise wait forever: `maxRetriesPerRequest: null`). A CLI passes
+ * `refusedForMs` to stop early when the server keeps refusing connections (nothing listening) rather than waiting
+ * out its whole timeout.
  */
-export function redisReady(redis: Redis, timeoutMs: number, address = 'Redis'): Promise<void> {
+export function redisReady(redis: Redis, timeoutMs: number, address = 'Redis', options: { refusedForMs?: number } = {}): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
     let lastError = '';
+    let refusedSince = 0;
     const onError = (err: Error) => {
       lastError = (err as NodeJS.ErrnoException).code ?? err.message;
+      // Nothing listens there: with `refusedForMs`, give up once every attempt for that long was refused.
+      if (lastError !== 'ECONNREFUSED') refusedSince = 0;
+      else if (!refusedSince) refusedSince = Date.now();
+      else if (options.refusedForMs !== undefined && Date.now() - refusedSince >= options.refusedForMs)
+        done(new Error(`${address} refused the connection (ECONNREFUSED): is Redis running there?`));
     };
     const done = (err?: Error) => {
       clearTimeout(timer);

@@ -4,7 +4,8 @@ import { DateTime } from 'luxon';
 /** A live show (from the events stream) with the last time a per-show stream read it. */
 export type LiveShow = { showId: number; eventId: number; startMs: number; endMs: number; lastMs: number | null };
 
-const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
+/** A ClickHouse `toString(DateTime64)` in UTC as epoch ms (null stays null). */
+export const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
 const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /**
