@@ -53,7 +53,18 @@ try {
     runId ??= ((await planQueue.getJob(jobId))?.returnvalue as { detail?: { runId?: string } } | undefined)?.detail?.runId;
     if (runId && (await tracker.info(runId))?.finalized) break;
   }
-  const receiver = await startWebhookReceiver({ secret: SECRET, fetchQueue, log, host: '127.0.0.1', port: 0 });
+  const chReceiver = createClickHouse(settings);
+  const receiver = await startWebhookReceiver({
+    secret: SECRET,
+    piiSalt: env.PII_HASH_SALT,
+    redis,
+    prefix: 'wh',
+    clickhouse: chReceiver,
+    refetchRetry: { attempts: 8, backoffMs: 2_000 },
+    log,
+    host: '127.0.0.1',
+    port: 0,
+  });
   sim.setWebhooks({ url: receiver.url, secret: SECRET });
   const client = createClickHouse(settings);
   const latencies: number[] = [];
@@ -91,7 +102,8 @@ try {
     `webhooks: ${latencies.length} order changes, change → row in ClickHouse: p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, max ${Math.max(...latencies)} ms`,
   );
   sim.setWebhooks(null);
-  await new Promise((r) => receiver.server.close(r));
+  await receiver.close();
+  await chReceiver.close();
   await stopApps(apps, 10_000);
   await Promise.all([planQueue.close(), fetchQueue.close(), client.close()]);
   await closeRedis(redis);

@@ -4,7 +4,12 @@ import type { RunTracker } from '../state/run-tracker.ts';
 import type { BatchWriter } from '../writer/batch-writer.ts';
 import { type FinalizeDeps, finalizeRun } from './finalize-run.ts';
 
-export type WriteDeps = FinalizeDeps & { writer: BatchWriter; tracker: RunTracker };
+export type WriteDeps = FinalizeDeps & {
+  writer: BatchWriter;
+  tracker: RunTracker;
+  /** Observer (metrics): webhook changes whose rows ClickHouse just confirmed. Must not throw. */
+  onChangeConfirmed?: (e: { stream: string; receivedAtMs: number; changes: number }) => void;
+};
 
 /**
  * Completes only after ClickHouse confirmed the insert holding this job's rows; then records the page as done and,
@@ -13,6 +18,11 @@ export type WriteDeps = FinalizeDeps & { writer: BatchWriter; tracker: RunTracke
 export async function handleWrite(p: WritePayload, jobId: string, deps: WriteDeps, log: Logger): Promise<JobOutcome> {
   await deps.writer.write(jobId, p.rows);
   const written = Object.values(p.rows).reduce((n, rows) => n + rows.length, 0);
+  if (p.receivedAtMs !== undefined) {
+    // A webhook change belongs to no planned run: nothing to complete or finalise (and no bookkeeping left in Redis).
+    deps.onChangeConfirmed?.({ stream: p.stream, receivedAtMs: p.receivedAtMs, changes: p.stats.valid });
+    return { status: 'ok', detail: { written, changes: p.stats.valid } };
+  }
   const complete = await deps.tracker.markDone(p.runId, p.source, { ...p.stats, written });
   if (complete && (await deps.tracker.claimFinalize(p.runId))) {
     try {
