@@ -89,7 +89,7 @@ export async function changeToRow(h: Harness, changes: WebhookLogEntry[], timeou
       if (left.length > 0) pending.set(Number(r.id), left);
       else pending.delete(Number(r.id));
     }
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, 100));
   }
   return latencies;
 }

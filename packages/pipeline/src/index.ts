@@ -32,7 +32,7 @@ export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TA
 export type { RunMode, StreamDefinition, SyncStrategy } from './streams/stream.ts';
 export { TABLES } from './streams/tables.ts';
 export { ChangeBuffer } from './webhooks/change-buffer.ts';
-export { type BufferedChange, changeOfDelivery, recordOfBody } from './webhooks/webhook-body.ts';
+export { type BufferedChange, type CheckedChange, changeOfDelivery, checkChange, recordOfBody } from './webhooks/webhook-body.ts';
 export { decide, WebhookDrain } from './webhooks/webhook-drain.ts';
 export { createWebhookHandler, startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 export { validSignature } from './webhooks/webhook-signature.ts';

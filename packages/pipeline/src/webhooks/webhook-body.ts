@@ -6,9 +6,9 @@ import type { StreamDefinition } from '../streams/stream.ts';
 
 /**
  * One change taken from a delivery, as it waits in the change buffer (Redis) for the drainer: never the body as
- * received. `record` is the body after the stream's allow-list (the PII boundary), present only when it passed the
- * stream's validation; `version` identifies the change (its updated_at, or a hash of the body when it has none), so
- * that redeliveries of one change are taken once.
+ * received. `record` is the body after the stream's allow-list (the PII boundary); the drainer validates it and uses
+ * it, or refetches the record by id. `version` identifies the change (its updated_at, or a hash of the body when it
+ * has none), so that redeliveries of one change are taken once.
  */
 export type BufferedChange = {
   stream: string;
@@ -16,13 +16,12 @@ export type BufferedChange = {
   id: number;
   version: string;
   receivedAtMs: number;
-  /** The sanitized, valid record; absent when the body is not usable and the record is refetched by id. */
-  record?: unknown;
-  /** The record's updated_at (epoch ms), compared with the latest version ClickHouse holds. */
-  updatedAtMs?: number;
-  /** Why the body is not used (for the log; holds no values). */
-  reason?: string;
+  /** The record after the stream's allow-list (not yet validated). */
+  record: unknown;
 };
+
+/** A buffered change's record checked as a fetched one would be: usable (with its version), or why not. */
+export type CheckedChange = BufferedChange & { updatedAtMs?: number; reason?: string };
 
 const asId = (v: unknown): number | null => {
   const n = typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
@@ -61,8 +60,7 @@ function versionKey(record: Record<string, unknown>, rawBody: Buffer): string {
 
 /**
  * Pure: a signed delivery's body → the change to buffer, or null (no usable id). The body goes through the stream's
- * `sanitize` (the same allow-list as the fetcher's) and its `transform` (the same validation as a fetched record);
- * only a record that passes, and is the same record the body names, is kept, else the change is a refetch by id.
+ * `sanitize`, the same allow-list as the fetcher's: nothing else of it is kept.
  */
 export function changeOfDelivery(
   stream: StreamDefinition,
@@ -71,12 +69,20 @@ export function changeOfDelivery(
 ): BufferedChange | null {
   const found = recordOfBody(rawBody);
   if (!found) return null;
-  const base = { stream: stream.name, event: o.event, id: found.id, version: versionKey(found.record, rawBody), receivedAtMs: o.receivedAtMs };
-  const sanitized = stream.sanitize(found.record, { piiSalt: o.piiSalt });
-  const result = stream.transform(sanitized, { fetchedAt: new Date(o.receivedAtMs).toISOString(), runId: 'webhook' });
-  if (result.kind !== 'rows') return { ...base, reason: `body does not validate (${result.reason.slice(0, 200)})` };
-  if (result.id !== found.id) return { ...base, reason: 'body names another record' };
-  const updatedAtMs = result.updatedAtMs ?? (typeof found.record.updated_at === 'string' ? instantMs(found.record.updated_at) : null);
-  if (updatedAtMs === null || updatedAtMs === undefined || updatedAtMs <= 0) return { ...base, reason: 'body has no updated_at' };
-  return { ...base, version: String(updatedAtMs), record: sanitized, updatedAtMs };
+  const record = stream.sanitize(found.record, { piiSalt: o.piiSalt });
+  return { stream: stream.name, event: o.event, id: found.id, version: versionKey(found.record, rawBody), receivedAtMs: o.receivedAtMs, record };
+}
+
+/**
+ * Pure: validates a buffered record with the stream's `transform` (the same validation as a fetched record). Only a
+ * record that passes, is the record the delivery named, and has an updated_at is usable.
+ */
+export function checkChange(stream: StreamDefinition, c: BufferedChange): CheckedChange {
+  const result = stream.transform(c.record, { fetchedAt: new Date(c.receivedAtMs).toISOString(), runId: 'webhook' });
+  if (result.kind !== 'rows') return { ...c, reason: `body does not validate (${result.reason.slice(0, 200)})` };
+  if (result.id !== c.id) return { ...c, reason: 'body names another record' };
+  const u = (c.record as { updated_at?: unknown } | null)?.updated_at;
+  const updatedAtMs = result.updatedAtMs ?? (typeof u === 'string' ? instantMs(u) : null);
+  if (updatedAtMs === null || updatedAtMs === undefined || updatedAtMs <= 0) return { ...c, reason: 'body has no updated_at' };
+  return { ...c, updatedAtMs };
 }

@@ -6,7 +6,7 @@ import { fetchJob, type ItemPayload } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import { type StreamName, streamByName } from '../streams/registry.ts';
 import type { ChangeBuffer } from './change-buffer.ts';
-import type { BufferedChange } from './webhook-body.ts';
+import { type BufferedChange, type CheckedChange, checkChange } from './webhook-body.ts';
 
 export type DrainDeps = {
   buffer: ChangeBuffer;
@@ -26,15 +26,15 @@ export type DrainDeps = {
 /** A change taken is remembered this long: past the vendor's ~50 minutes of retries (contract §9). */
 const SEEN_TTL_S = 2 * 3600;
 
-export type Decision = { change: BufferedChange; action: 'apply' | 'refetch'; why?: string };
+export type Decision = { change: CheckedChange; action: 'apply' | 'refetch'; why?: string };
 
 /**
  * Pure: a valid body is applied unless ClickHouse already holds a newer version of the record (an old delivery
  * retried after a newer one landed: the record is refetched, which gives its current state). Without the version
  * (ClickHouse unreachable) the body is applied: rows carry `_ver` = updated_at, so an older one never replaces a newer.
  */
-export function decide(change: BufferedChange, latestMs: number | undefined): Decision {
-  if (change.record === undefined || change.updatedAtMs === undefined) return { change, action: 'refetch', why: change.reason ?? 'no usable body' };
+export function decide(change: CheckedChange, latestMs: number | undefined): Decision {
+  if (change.updatedAtMs === undefined) return { change, action: 'refetch', why: change.reason ?? 'no usable body' };
   if (latestMs !== undefined && change.updatedAtMs < latestMs) return { change, action: 'refetch', why: 'body older than the version ClickHouse holds' };
   return { change, action: 'apply' };
 }
@@ -101,6 +101,7 @@ export class WebhookDrain {
   /** One batch; returns how many entries it took. */
   async drainOnce(): Promise<number> {
     const d = this.#d;
+    const started = Date.now();
     const entries = await d.buffer.read(d.batch ?? 500);
     if (entries.length === 0) return 0;
     const first = entries[0]?.entryId ?? '0-0';
@@ -120,7 +121,9 @@ export class WebhookDrain {
       else fresh.push(c);
     });
     const decisions: Decision[] = [];
-    for (const [stream, changes] of groupBy(fresh, (c) => c.stream)) {
+    for (const [stream, buffered] of groupBy(fresh, (c) => c.stream)) {
+      const definition = streamByName(stream as StreamName);
+      const changes = buffered.map((c) => checkChange(definition, c));
       const latest = await this.#latest(stream, changes);
       for (const c of changes) decisions.push(decide(c, latest?.get(c.id)));
     }
@@ -136,7 +139,13 @@ export class WebhookDrain {
     const refetched = decisions.filter((x) => x.action === 'refetch');
     if (refetched.length > 0) d.log.info({ refetches: refetched.slice(0, 10).map((x) => ({ id: x.change.id, why: x.why })) }, 'webhook changes refetched');
     d.log.debug(
-      { entries: entries.length, applied: decisions.length - refetched.length, refetched: refetched.length, duplicates: dupes.length },
+      {
+        entries: entries.length,
+        applied: decisions.length - refetched.length,
+        refetched: refetched.length,
+        duplicates: dupes.length,
+        ms: Date.now() - started,
+      },
       'webhooks drained',
     );
     return entries.length;
@@ -146,8 +155,8 @@ export class WebhookDrain {
     return `${this.#d.prefix}:webhook:seen:${k}`;
   }
 
-  async #latest(stream: string, changes: BufferedChange[]): Promise<Map<number, number> | null> {
-    const withBody = changes.filter((c) => c.record !== undefined).map((c) => c.id);
+  async #latest(stream: string, changes: CheckedChange[]): Promise<Map<number, number> | null> {
+    const withBody = changes.filter((c) => c.updatedAtMs !== undefined).map((c) => c.id);
     const declaration = streamByName(stream as StreamName).webhook;
     if (withBody.length === 0 || !declaration) return null;
     try {

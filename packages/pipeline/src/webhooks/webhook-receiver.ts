@@ -61,10 +61,11 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 
 /**
  * Receives QTickets webhooks (contract §9): checks `X-Signature`, answers 401 to a bad or missing one (the body is
- * never logged or stored: it holds personal data), then reads the record out of the body, drops its PII at the
- * stream's allow-list and validates it as a fetched record would be. The change (the sanitized record when it is
- * valid, else only its id and version, for a refetch) goes into the change buffer in Redis; the answer is 200 once it
- * is there, 503 when Redis is not (the vendor retries exactly then). The drainer turns buffered changes into jobs.
+ * never logged or stored: it holds personal data), then reads the record out of the body and drops its PII at the
+ * stream's allow-list. The change (record id, version, the sanitized record) goes into the change buffer in Redis;
+ * the answer is 200 once it is there, 503 when Redis is not (the vendor retries exactly then). The drainer validates
+ * buffered changes in batches and turns them into jobs (webhook-drain.ts): little work stands between a delivery and
+ * its answer, so a burst is taken in as fast as the vendor sends it.
  */
 export function createWebhookHandler(o: WebhookHandlerOptions): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
   const max = o.maxBodyBytes ?? 1_048_576;
@@ -94,7 +95,6 @@ export function createWebhookHandler(o: WebhookHandlerOptions): (req: IncomingMe
       o.log.error({ err: (err as Error).message }, 'webhook could not be queued (Redis?): answered 503, the vendor retries');
       return reply(res, 503, 'try again');
     }
-    o.log.debug({ id: change.id, event, body: change.record !== undefined ? 'valid' : change.reason }, 'webhook change buffered');
     reply(res, 200, 'ok');
     o.onBuffered?.();
   };
