@@ -51,10 +51,11 @@ export function recordOfBody(rawBody: Buffer): { id: number; record: Record<stri
   return null;
 }
 
-/** The version key of a change: digits of its updated_at, else a hash of the body (redeliveries are byte-identical). */
+/** The version key of a change: its updated_at in epoch ms, else a hash of the body (redeliveries are byte-identical). */
 function versionKey(record: Record<string, unknown>, rawBody: Buffer): string {
   const u = record.updated_at;
-  if (typeof u === 'string' && /\d/.test(u)) return u.replace(/[^0-9]/g, '').slice(0, 20);
+  const ms = typeof u === 'string' ? instantMs(u) : null;
+  if (ms !== null && ms > 0) return String(ms);
   return `h${createHash('sha1').update(rawBody).digest('hex').slice(0, 16)}`;
 }
 

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type ClickHouseClient, createQueue, type Logger, type WebhookOutcome } from '@qtp/shared';
+import { type ClickHouseClient, createQueue, type Logger, type WebhookOutcome, withTimeout } from '@qtp/shared';
 import type { Redis } from 'ioredis';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import { transformJob } from '../jobs/transform.job.ts';
@@ -21,6 +21,8 @@ export type WebhookHandlerOptions = {
   onOutcome?: (event: string, outcome: WebhookOutcome, n: number) => void;
   /** Largest body accepted (an order with its baskets is a few kB). */
   maxBodyBytes?: number;
+  /** How long buffering may take before the answer is 503 (Redis commands wait for a reconnect otherwise). */
+  bufferTimeoutMs?: number;
   now?: () => number;
 };
 
@@ -89,7 +91,8 @@ export function createWebhookHandler(o: WebhookHandlerOptions): (req: IncomingMe
       return reply(res, 200, 'ignored');
     }
     try {
-      await o.buffer.add(change);
+      // Should Redis take it after the timeout after all, the vendor's retry is a duplicate, and is dropped as one.
+      await withTimeout(o.buffer.add(change), o.bufferTimeoutMs ?? 5_000, 'buffering a webhook change');
     } catch (err) {
       o.onOutcome?.(event, 'failed', 1);
       o.log.error({ err: (err as Error).message }, 'webhook could not be queued (Redis?): answered 503, the vendor retries');
@@ -113,6 +116,7 @@ export type WebhookReceiverOptions = {
   port: number;
   onOutcome?: (event: string, outcome: WebhookOutcome, n: number) => void;
   maxBodyBytes?: number;
+  bufferTimeoutMs?: number;
 };
 
 export type WebhookReceiver = { server: Server; url: string; buffer: ChangeBuffer; drain: WebhookDrain; close: () => Promise<void> };
@@ -141,6 +145,7 @@ export function startWebhookReceiver(o: WebhookReceiverOptions): Promise<Webhook
     onBuffered: () => drain.nudge(),
     ...(o.onOutcome ? { onOutcome: o.onOutcome } : {}),
     ...(o.maxBodyBytes ? { maxBodyBytes: o.maxBodyBytes } : {}),
+    ...(o.bufferTimeoutMs ? { bufferTimeoutMs: o.bufferTimeoutMs } : {}),
   });
   const server = createServer((req, res) => {
     handler(req, res).catch((err: Error) => {
