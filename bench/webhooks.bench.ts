@@ -1,7 +1,10 @@
 /**
  * `pnpm bench:webhooks`: the time from an order change in the simulator to that change being readable in ClickHouse
  * (the order's row at its new `updated_at` in stg_qtickets_api_orders_raw, and its ticket lines in v_sales_latest),
- * through the webhook receiver and the four apps running as processes with their default settings. Prints p50/p95.
+ * through the webhook receiver and the four apps running as processes with their default settings (QTICKETS_RPS 5).
+ * Three cases side by side: changes paced as on a calm day; a burst of ~450 changes at once (the bodies are used);
+ * the same burst with every body unusable (one refetch per change, the old behaviour). Prints p50/p95/max and the
+ * order requests each case cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
 import { fetchJob, planRunJob, RunTracker, STREAM_DEFINITIONS, startWebhookReceiver } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
-import { startSimulator } from '@qtp/simulator';
+import { startSimulator, type WebhookLogEntry } from '@qtp/simulator';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,13 +70,12 @@ try {
   });
   sim.setWebhooks({ url: receiver.url, secret: SECRET });
   const client = createClickHouse(settings);
-  const latencies: number[] = [];
-  for (let round = 0; round < 150; round++) {
-    const seen = sim.webhookLog().length;
-    sim.advance(15_000); // changes arrive as they would: a few a minute (a burst drains at QTICKETS_RPS)
-    const changes = sim.webhookLog().slice(seen);
-    const pending = new Map(changes.map((c) => [c.orderId, c]));
-    const deadline = Date.now() + 30_000;
+  /** Per change, ms from the simulator applying it to its order's row (new updated_at, ticket lines) in ClickHouse. */
+  const land = async (changes: WebhookLogEntry[], timeoutMs: number): Promise<number[]> => {
+    const latencies: number[] = [];
+    const pending = new Map<number, WebhookLogEntry[]>();
+    for (const c of changes) pending.set(c.orderId, [...(pending.get(c.orderId) ?? []), c]);
+    const deadline = Date.now() + timeoutMs;
     while (pending.size > 0 && Date.now() < deadline) {
       const ids = [...pending.keys()];
       const rows = await (
@@ -88,19 +90,51 @@ try {
       ).json<{ id: string; updated: string; lines: string }>();
       const now = Date.now();
       for (const r of rows) {
-        const c = pending.get(Number(r.id));
-        if (c && Date.parse(`${r.updated.replace(' ', 'T')}Z`) >= Date.parse(c.changedAt) && Number(r.lines) > 0) {
-          latencies.push(now - c.changedAtWall);
-          pending.delete(c.orderId);
+        const cs = pending.get(Number(r.id));
+        if (!cs || Number(r.lines) === 0) continue;
+        const landed = Date.parse(`${r.updated.replace(' ', 'T')}Z`);
+        const left: WebhookLogEntry[] = [];
+        for (const c of cs) {
+          if (landed < Date.parse(c.changedAt)) left.push(c);
+          else latencies.push(now - c.changedAtWall);
         }
+        if (left.length > 0) pending.set(Number(r.id), left);
+        else pending.delete(Number(r.id));
       }
       await sleep(25);
     }
-    if (pending.size > 0) out(`round ${round}: ${pending.size} changes not visible within 30 s`);
+    if (pending.size > 0) out(`  ${[...pending.values()].flat().length} changes not visible within ${timeoutMs / 1000} s`);
+    return latencies;
+  };
+  const figures = (xs: number[]) => `p50 ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, max ${Math.max(...xs)} ms`;
+  const orderRequests = () => Object.values(sim.requests().byEndpoint['GET /orders/:id'] ?? {}).reduce((n, v) => n + v, 0);
+
+  // 1. paced: changes arrive as they would on a calm day, a few a minute
+  sim.resetRequests();
+  const paced: number[] = [];
+  for (let round = 0; round < 150; round++) {
+    const seen = sim.webhookLog().length;
+    sim.advance(15_000);
+    for (const x of await land(sim.webhookLog().slice(seen), 30_000)) paced.push(x);
   }
-  out(
-    `webhooks: ${latencies.length} order changes, change → row in ClickHouse: p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, max ${Math.max(...latencies)} ms`,
-  );
+  out(`webhooks, paced: ${paced.length} order changes, change → row in ClickHouse: ${figures(paced)}; GET /orders/{id}: ${orderRequests()}`);
+
+  // 2. a burst (a sale rush, a mass refund, the vendor's retry wave after downtime): the bodies are used
+  // 3. the same burst size with every body unusable (fields missing): one refetch per change, at QTICKETS_RPS
+  for (const [name, partial] of [
+    ['burst', 0],
+    ['burst, every body refetched', 1],
+  ] as const) {
+    sim.setFaults({ webhookPartialBodyRate: partial });
+    sim.resetRequests();
+    const seen = sim.webhookLog().length;
+    sim.advance(100 * 60_000);
+    const burst = sim.webhookLog().slice(seen);
+    const started = Date.now();
+    let deliveredMs = 0;
+    const [xs] = await Promise.all([land(burst, 300_000), sim.webhooksIdle().then(() => (deliveredMs = Date.now() - started))]);
+    out(`webhooks, ${name}: ${burst.length} changes delivered in ${deliveredMs} ms, change → row: ${figures(xs)}; GET /orders/{id}: ${orderRequests()}`);
+  }
   sim.setWebhooks(null);
   await receiver.close();
   await chReceiver.close();
