@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
+import { changeToRow, spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
 import { fetchJob, planRunJob, RunTracker, STREAM_DEFINITIONS, startWebhookReceiver } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
 import { startSimulator, type WebhookLogEntry } from '@qtp/simulator';
@@ -70,40 +70,9 @@ try {
   });
   sim.setWebhooks({ url: receiver.url, secret: SECRET });
   const client = createClickHouse(settings);
-  /** Per change, ms from the simulator applying it to its order's row (new updated_at, ticket lines) in ClickHouse. */
   const land = async (changes: WebhookLogEntry[], timeoutMs: number): Promise<number[]> => {
-    const latencies: number[] = [];
-    const pending = new Map<number, WebhookLogEntry[]>();
-    for (const c of changes) pending.set(c.orderId, [...(pending.get(c.orderId) ?? []), c]);
-    const deadline = Date.now() + timeoutMs;
-    while (pending.size > 0 && Date.now() < deadline) {
-      const ids = [...pending.keys()];
-      const rows = await (
-        await client.query({
-          query: `SELECT o.order_id AS id, toString(o.updated_at) AS updated, l.n AS lines
-                  FROM (SELECT order_id, updated_at FROM stg_qtickets_api_orders_raw FINAL WHERE order_id IN {ids:Array(UInt64)}) AS o
-                  LEFT JOIN (SELECT order_id, count() AS n FROM v_sales_latest WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS l
-                  ON l.order_id = o.order_id`,
-          query_params: { ids },
-          format: 'JSONEachRow',
-        })
-      ).json<{ id: string; updated: string; lines: string }>();
-      const now = Date.now();
-      for (const r of rows) {
-        const cs = pending.get(Number(r.id));
-        if (!cs || Number(r.lines) === 0) continue;
-        const landed = Date.parse(`${r.updated.replace(' ', 'T')}Z`);
-        const left: WebhookLogEntry[] = [];
-        for (const c of cs) {
-          if (landed < Date.parse(c.changedAt)) left.push(c);
-          else latencies.push(now - c.changedAtWall);
-        }
-        if (left.length > 0) pending.set(Number(r.id), left);
-        else pending.delete(Number(r.id));
-      }
-      await sleep(25);
-    }
-    if (pending.size > 0) out(`  ${[...pending.values()].flat().length} changes not visible within ${timeoutMs / 1000} s`);
+    const { latencies, missing } = await changeToRow(client, changes, { timeoutMs, pollMs: 25 });
+    if (missing.length > 0) out(`  ${missing.length} changes not visible within ${timeoutMs / 1000} s`);
     return latencies;
   };
   const figures = (xs: number[]) => `p50 ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, max ${Math.max(...xs)} ms`;

@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { changeToRow as rowsOf } from '@qtp/embedded';
 import { startWebhookReceiver, type WebhookReceiver } from '@qtp/pipeline';
 import { PipelineMetrics, WebhookMetrics } from '@qtp/shared';
 import type { WebhookLogEntry } from '@qtp/simulator';
@@ -51,46 +52,10 @@ export async function startReceiver(h: Harness, refetchRetry = { attempts: 8, ba
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] ?? Number.NaN;
 export const percentiles = (xs: number[]) => ({ p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) });
 
-/**
- * Waits until each change is readable in ClickHouse (its order's row at an updated_at at least the change's, with its
- * ticket lines in v_sales_latest) and returns, per change, the ms from the simulator applying it to that moment.
- * Fails after `timeoutMs` naming what is missing.
- */
+/** Per change, ms from the simulator applying it to its row readable in ClickHouse; fails naming what is missing. */
 export async function changeToRow(h: Harness, changes: WebhookLogEntry[], timeoutMs: number): Promise<number[]> {
-  const pending = new Map<number, WebhookLogEntry[]>();
-  for (const c of changes) pending.set(c.orderId, [...(pending.get(c.orderId) ?? []), c]);
-  const latencies: number[] = [];
-  const deadline = Date.now() + timeoutMs;
-  while (pending.size > 0) {
-    if (Date.now() > deadline) {
-      const missing = [...pending.values()].flat().slice(0, 5);
-      throw new Error(`${[...pending.values()].flat().length} changes not in ClickHouse within ${timeoutMs} ms, e.g. ${JSON.stringify(missing)}`);
-    }
-    const rows = await (
-      await h.ch.client.query({
-        query: `SELECT o.order_id AS id, toString(o.updated_at) AS updated, l.n AS lines
-                FROM (SELECT order_id, updated_at FROM stg_qtickets_api_orders_raw FINAL WHERE order_id IN {ids:Array(UInt64)}) AS o
-                LEFT JOIN (SELECT order_id, count() AS n FROM v_sales_latest WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS l
-                ON l.order_id = o.order_id`,
-        query_params: { ids: [...pending.keys()] },
-        format: 'JSONEachRow',
-      })
-    ).json<{ id: string; updated: string; lines: string }>();
-    const now = Date.now();
-    for (const r of rows) {
-      const cs = pending.get(Number(r.id));
-      if (!cs || Number(r.lines) === 0) continue;
-      const landed = Date.parse(`${r.updated.replace(' ', 'T')}Z`);
-      const left = cs.filter((c) => {
-        if (landed < Date.parse(c.changedAt)) return true;
-        latencies.push(now - c.changedAtWall);
-        return false;
-      });
-      if (left.length > 0) pending.set(Number(r.id), left);
-      else pending.delete(Number(r.id));
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const { latencies, missing } = await rowsOf(h.ch.client, changes, { timeoutMs, pollMs: 100 });
+  if (missing.length > 0) throw new Error(`${missing.length} changes not in ClickHouse within ${timeoutMs} ms, e.g. ${JSON.stringify(missing.slice(0, 5))}`);
   return latencies;
 }
 

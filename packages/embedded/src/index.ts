@@ -4,3 +4,4 @@ export { freePort, waitFor } from './free-port.ts';
 export { redisServerBinary, startRedis } from './redis.launcher.ts';
 export { type DayRow, dashboardByDay, formatSummary, salesSummary, truthByDay } from './sales-summary.ts';
 export { isAlive, type ServiceHandle, stopPid } from './service-process.ts';
+export { changeToRow } from './webhook-latency.ts';
