@@ -3,7 +3,8 @@ import type { WebhookLogEntry } from '@qtp/simulator';
 
 /**
  * Webhook change → row, as a reader sees it (bench:webhooks and the e2e tests): polls ClickHouse until each change is
- * readable, i.e. its order's row at an updated_at at least the change's with its ticket lines in v_sales_latest, and
+ * readable, i.e. its order's row and its ticket lines at an updated_at at least the change's (the newest version is
+ * what FINAL shows), and
  * gives per change the ms from the simulator applying it (`changedAtWall`) to then. `missing`: not readable in time.
  */
 export async function changeToRow(
@@ -16,21 +17,23 @@ export async function changeToRow(
   for (const c of changes) pending.set(c.orderId, [...(pending.get(c.orderId) ?? []), c]);
   const deadline = Date.now() + o.timeoutMs;
   while (pending.size > 0 && Date.now() < deadline) {
+    // Cheap on purpose (no FINAL, no view): the poll's own duration is the measure's resolution.
     const rows = await (
       await client.query({
-        query: `SELECT o.order_id AS id, toString(o.updated_at) AS updated, l.n AS lines
-                FROM (SELECT order_id, updated_at FROM stg_qtickets_api_orders_raw FINAL WHERE order_id IN {ids:Array(UInt64)}) AS o
-                LEFT JOIN (SELECT order_id, count() AS n FROM v_sales_latest WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS l
-                ON l.order_id = o.order_id`,
+        query: `SELECT o.id AS id, toString(o.u) AS updated, toString(l.u) AS lines_updated, l.n AS lines
+                FROM (SELECT order_id AS id, max(updated_at) AS u FROM stg_qtickets_api_orders_raw WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS o
+                LEFT JOIN (SELECT order_id AS id, max(_ver) AS u, count() AS n FROM stg_qtickets_api_order_lines WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS l
+                ON l.id = o.id`,
         query_params: { ids: [...pending.keys()] },
         format: 'JSONEachRow',
       })
-    ).json<{ id: string; updated: string; lines: string }>();
+    ).json<{ id: string; updated: string; lines_updated: string; lines: string }>();
     const now = Date.now();
     for (const r of rows) {
       const cs = pending.get(Number(r.id));
       if (!cs || Number(r.lines) === 0) continue;
-      const landed = Date.parse(`${r.updated.replace(' ', 'T')}Z`);
+      const utc = (t: string) => Date.parse(`${t.replace(' ', 'T')}Z`);
+      const landed = Math.min(utc(r.updated), utc(r.lines_updated));
       const left: WebhookLogEntry[] = [];
       for (const c of cs) {
         if (landed < Date.parse(c.changedAt)) left.push(c);
