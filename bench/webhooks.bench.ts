@@ -1,15 +1,18 @@
 /**
  * `pnpm bench:webhooks`: the time from an order change in the simulator to that change being readable in ClickHouse
  * (the order's row at its new `updated_at` in stg_qtickets_api_orders_raw, and its ticket lines in v_sales_latest),
- * through the webhook receiver and the four apps running as processes with their default settings. Prints p50/p95.
+ * through the webhook receiver and the four apps running as processes with their default settings (QTICKETS_RPS 5).
+ * Three cases side by side: changes paced as on a calm day; a burst of ~450 changes at once (the bodies are used);
+ * the same burst with every body unusable (one refetch per change, the old behaviour). Prints p50/p95/max and the
+ * order requests each case cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
+import { changeToRow, spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
 import { fetchJob, planRunJob, RunTracker, STREAM_DEFINITIONS, startWebhookReceiver } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
-import { startSimulator } from '@qtp/simulator';
+import { startSimulator, type WebhookLogEntry } from '@qtp/simulator';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -53,45 +56,57 @@ try {
     runId ??= ((await planQueue.getJob(jobId))?.returnvalue as { detail?: { runId?: string } } | undefined)?.detail?.runId;
     if (runId && (await tracker.info(runId))?.finalized) break;
   }
-  const receiver = await startWebhookReceiver({ secret: SECRET, fetchQueue, log, host: '127.0.0.1', port: 0 });
+  const chReceiver = createClickHouse(settings);
+  const receiver = await startWebhookReceiver({
+    secret: SECRET,
+    piiSalt: env.PII_HASH_SALT,
+    redis,
+    prefix: 'wh',
+    clickhouse: chReceiver,
+    refetchRetry: { attempts: 8, backoffMs: 2_000 },
+    log,
+    host: '127.0.0.1',
+    port: 0,
+  });
   sim.setWebhooks({ url: receiver.url, secret: SECRET });
   const client = createClickHouse(settings);
-  const latencies: number[] = [];
+  const land = async (changes: WebhookLogEntry[], timeoutMs: number): Promise<number[]> => {
+    const { latencies, missing } = await changeToRow(client, changes, { timeoutMs, pollMs: 25 });
+    if (missing.length > 0) out(`  ${missing.length} changes not visible within ${timeoutMs / 1000} s`);
+    return latencies;
+  };
+  const figures = (xs: number[]) => `p50 ${pct(xs, 50)} ms, p95 ${pct(xs, 95)} ms, max ${Math.max(...xs)} ms`;
+  const orderRequests = () => Object.values(sim.requests().byEndpoint['GET /orders/:id'] ?? {}).reduce((n, v) => n + v, 0);
+
+  // 1. paced: changes arrive as they would on a calm day, a few a minute
+  sim.resetRequests();
+  const paced: number[] = [];
   for (let round = 0; round < 150; round++) {
     const seen = sim.webhookLog().length;
-    sim.advance(15_000); // changes arrive as they would: a few a minute (a burst drains at QTICKETS_RPS)
-    const changes = sim.webhookLog().slice(seen);
-    const pending = new Map(changes.map((c) => [c.orderId, c]));
-    const deadline = Date.now() + 30_000;
-    while (pending.size > 0 && Date.now() < deadline) {
-      const ids = [...pending.keys()];
-      const rows = await (
-        await client.query({
-          query: `SELECT o.order_id AS id, toString(o.updated_at) AS updated, l.n AS lines
-                  FROM (SELECT order_id, updated_at FROM stg_qtickets_api_orders_raw FINAL WHERE order_id IN {ids:Array(UInt64)}) AS o
-                  LEFT JOIN (SELECT order_id, count() AS n FROM v_sales_latest WHERE order_id IN {ids:Array(UInt64)} GROUP BY order_id) AS l
-                  ON l.order_id = o.order_id`,
-          query_params: { ids },
-          format: 'JSONEachRow',
-        })
-      ).json<{ id: string; updated: string; lines: string }>();
-      const now = Date.now();
-      for (const r of rows) {
-        const c = pending.get(Number(r.id));
-        if (c && Date.parse(`${r.updated.replace(' ', 'T')}Z`) >= Date.parse(c.changedAt) && Number(r.lines) > 0) {
-          latencies.push(now - c.changedAtWall);
-          pending.delete(c.orderId);
-        }
-      }
-      await sleep(25);
-    }
-    if (pending.size > 0) out(`round ${round}: ${pending.size} changes not visible within 30 s`);
+    sim.advance(15_000);
+    for (const x of await land(sim.webhookLog().slice(seen), 30_000)) paced.push(x);
   }
-  out(
-    `webhooks: ${latencies.length} order changes, change → row in ClickHouse: p50 ${pct(latencies, 50)} ms, p95 ${pct(latencies, 95)} ms, max ${Math.max(...latencies)} ms`,
-  );
+  out(`webhooks, paced: ${paced.length} order changes, change → row in ClickHouse: ${figures(paced)}; GET /orders/{id}: ${orderRequests()}`);
+
+  // 2. a burst (a sale rush, a mass refund, the vendor's retry wave after downtime): the bodies are used
+  // 3. the same burst size with every body unusable (fields missing): one refetch per change, at QTICKETS_RPS
+  for (const [name, partial] of [
+    ['burst', 0],
+    ['burst, every body refetched', 1],
+  ] as const) {
+    sim.setFaults({ webhookPartialBodyRate: partial });
+    sim.resetRequests();
+    const seen = sim.webhookLog().length;
+    sim.advance(100 * 60_000);
+    const burst = sim.webhookLog().slice(seen);
+    const started = Date.now();
+    let deliveredMs = 0;
+    const [xs] = await Promise.all([land(burst, 300_000), sim.webhooksIdle().then(() => (deliveredMs = Date.now() - started))]);
+    out(`webhooks, ${name}: ${burst.length} changes delivered in ${deliveredMs} ms, change → row: ${figures(xs)}; GET /orders/{id}: ${orderRequests()}`);
+  }
   sim.setWebhooks(null);
-  await new Promise((r) => receiver.server.close(r));
+  await receiver.close();
+  await chReceiver.close();
   await stopApps(apps, 10_000);
   await Promise.all([planQueue.close(), fetchQueue.close(), client.close()]);
   await closeRedis(redis);

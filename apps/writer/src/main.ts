@@ -1,7 +1,7 @@
 // First: an app started without heap limits re-executes itself with them (WORKER_NODE_OPTIONS).
 import '@qtp/shared/bound-heap';
 import { QUEUES, startWriter, writerEnv } from '@qtp/pipeline';
-import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps } from '@qtp/shared';
+import { closeRedis, createClickHouse, createLogger, createRedis, loadConfig, Shutdown, startProcessOps, WebhookMetrics } from '@qtp/shared';
 
 const cfg = loadConfig(writerEnv);
 const log = createLogger({ name: 'writer', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
@@ -17,7 +17,9 @@ const ops = await startProcessOps({
   prefix: cfg.QUEUE_PREFIX,
   queues: Object.values(QUEUES),
 });
-const writer = startWriter(cfg, { redis, clickhouse, log, onInsert: ops.metrics.insert });
+// Webhook changes confirmed here: qtp_webhook_change_to_row_seconds (from the receiver taking the delivery).
+const webhooks = new WebhookMetrics(ops.metrics.registry, ['changeToRow']);
+const writer = startWriter(cfg, { redis, clickhouse, log, onInsert: ops.metrics.insert, onChangeConfirmed: webhooks.changeConfirmed });
 for (const w of writer.workers) ops.metrics.observeWorker(w);
 new Shutdown(log)
   .add('readiness', async () => ops.server.drain())

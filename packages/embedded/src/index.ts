@@ -5,3 +5,4 @@ export { operatorCommands } from './operator-commands.ts';
 export { redisServerBinary, startRedis } from './redis.launcher.ts';
 export { type DayRow, dashboardByDay, formatSummary, groundTruthLine, salesSummary, truthByDay } from './sales-summary.ts';
 export { isAlive, type ServiceHandle, stopPid } from './service-process.ts';
+export { changeToRow } from './webhook-latency.ts';

@@ -32,7 +32,11 @@ export { ORDER_TABLES, transformOrder } from './streams/orders/orders.transform.
 export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TABLES } from './streams/registry.ts';
 export type { RunMode, StreamDefinition, SyncStrategy } from './streams/stream.ts';
 export { TABLES } from './streams/tables.ts';
-export { createWebhookHandler, startWebhookReceiver, webhookRunId } from './webhooks/webhook-receiver.ts';
+export { ChangeBuffer } from './webhooks/change-buffer.ts';
+export { type BufferedChange, type CheckedChange, changeOfDelivery, checkChange, recordOfBody } from './webhooks/webhook-body.ts';
+export { decide, WebhookDrain } from './webhooks/webhook-drain.ts';
+export { createWebhookHandler, startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
+export { validSignature } from './webhooks/webhook-signature.ts';
 export { startFetcher } from './wiring/fetcher.wiring.ts';
 export { startScheduler } from './wiring/scheduler.wiring.ts';
 export type { Stage } from './wiring/stage.ts';

@@ -91,3 +91,11 @@ export {
 } from './ops/ops-server.ts';
 export { type ProcessOps, startProcessOps } from './ops/process-ops.ts';
 export { TimeoutError, withTimeout } from './ops/timeout.ts';
+export {
+  WEBHOOK_EVENTS,
+  WEBHOOK_METRIC_NAMES,
+  WEBHOOK_OUTCOMES,
+  WebhookMetrics,
+  type WebhookOutcome,
+  webhookEventLabel,
+} from './ops/webhook-metrics.ts';

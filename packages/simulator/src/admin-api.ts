@@ -39,6 +39,8 @@ const faultsBody = z
     partnerStringIdRate: z.number().min(0).max(1),
     webhookBadSignatureRate: z.number().min(0).max(1),
     webhookDuplicateRate: z.number().min(0).max(1),
+    webhookPartialBodyRate: z.number().min(0).max(1),
+    webhookWrappedBody: z.boolean(),
   })
   .partial()
   .strict();

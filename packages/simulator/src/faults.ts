@@ -18,6 +18,8 @@ export const DEFAULT_FAULTS: Faults = {
   partnerStringIdRate: 0,
   webhookBadSignatureRate: 0,
   webhookDuplicateRate: 0,
+  webhookPartialBodyRate: 0,
+  webhookWrappedBody: false,
 };
 
 export type FaultDecision = { kind: 'none' } | { kind: 'reset' } | { kind: '429'; retryAfterSeconds: number | null } | { kind: '503'; variant: 0 | 1 };
@@ -74,6 +76,8 @@ export function validateFaults(f: Faults): Faults {
   rate('partnerStringIdRate', f.partnerStringIdRate);
   rate('webhookBadSignatureRate', f.webhookBadSignatureRate);
   rate('webhookDuplicateRate', f.webhookDuplicateRate);
+  rate('webhookPartialBodyRate', f.webhookPartialBodyRate);
+  if (typeof f.webhookWrappedBody !== 'boolean') throw new RangeError('webhookWrappedBody must be a boolean');
   if (typeof f.ignoreFlat !== 'boolean') throw new RangeError('ignoreFlat must be a boolean');
   if (!Array.isArray(f.failingResources) || f.failingResources.some((r) => typeof r !== 'string'))
     throw new RangeError('failingResources must be an array of resource names');

@@ -60,6 +60,13 @@ export type Faults = {
   webhookBadSignatureRate: number;
   /** 0..1 share of delivered webhooks that are delivered a second time, byte-identical. */
   webhookDuplicateRate: number;
+  /**
+   * 0..1 share of order changes (by hash) whose webhook body has fields missing: only the order's id and updated_at
+   * plus the webhook-only fields (the body's shape is DOC, never observed: the receiver must cope, by a refetch).
+   */
+  webhookPartialBodyRate: number;
+  /** Webhook bodies wrapped as GET /orders/{id} answers (`{"data": order}`), the other reading of contract §9. */
+  webhookWrappedBody: boolean;
 };
 
 export type DayTruth = { date: string; tickets_sold: number; revenue: string; refunds_count: number; refunds_amount: string; net_revenue: string };

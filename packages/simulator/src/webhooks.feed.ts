@@ -1,5 +1,6 @@
 import type { Basket, Order } from './orders.model.ts';
 import { phpJson } from './php-json.ts';
+import { hashUnit } from './random.ts';
 import type { SimContext } from './sim-context.ts';
 import type { WebhookEventType } from './types.ts';
 import type { World } from './world.model.ts';
@@ -104,14 +105,20 @@ export class ChangeFeed {
  * primary_orders / secondary_orders ([]), refunded_baskets (basket ids refunded by a `refunded` change, else []),
  * checked_basket (the scanned basket's id for `checked`, else null), checked_service, unchecked_basket,
  * unchecked_service (null). The element shapes of these fields are UNV; these are the simulator's choice.
+ * The body's shape is DOC and was never observed; faults give the other readings: webhookWrappedBody (the body as
+ * GET /orders/{id} answers, `{"data": order}`) and webhookPartialBodyRate (the order's fields missing but id and
+ * updated_at).
  */
 export function webhookBody(ctx: SimContext, c: OrderChange): string {
   const rec = ctx.orderRecord(c.order, false, { ...ctx.view(), t: c.at });
   const client = rec.client as { details?: Record<string, unknown> } | undefined;
   const withTelegram = client?.details ? { ...client, details: { ...client.details, telegram_user: null } } : rec.client;
-  return phpJson({
-    ...rec,
-    client: withTelegram,
+  const faults = ctx.faults.get();
+  // Fault webhookPartialBodyRate (by hash of the change): the order's fields missing but its id and updated_at.
+  const partial = faults.webhookPartialBodyRate > 0 && hashUnit(ctx.world.seed, c.order.id, c.at, 0x9a47) < faults.webhookPartialBodyRate;
+  const order = partial ? { id: rec.id, updated_at: rec.updated_at } : { ...rec, client: withTelegram };
+  const body = {
+    ...order,
     primary_orders: [],
     secondary_orders: [],
     refunded_baskets: c.event === 'refunded' ? c.order.baskets.filter((b) => b.refunded).map((b) => b.id) : [],
@@ -119,5 +126,6 @@ export function webhookBody(ctx: SimContext, c: OrderChange): string {
     checked_service: null,
     unchecked_basket: null,
     unchecked_service: null,
-  });
+  };
+  return phpJson(faults.webhookWrappedBody ? { data: body } : body);
 }

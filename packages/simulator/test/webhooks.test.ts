@@ -210,4 +210,23 @@ describe('webhooks', () => {
     expect(sim.webhookLog().length).toBe(before);
     expect((await api(sim, '/orders')).status).toBe(200);
   });
+  it('faults: the other readings of the body (DOC): wrapped in data as GET /orders/{id}, or fields missing', async () => {
+    receiver.got.length = 0;
+    receiver.answer = () => 200;
+    const sim: Simulator = await start({ seed: 94, orders: 300, historyDays: 2, webhookRetryScale: 0 });
+    sim.setWebhooks({ url: receiver.url, secret: SECRET });
+    sim.setFaults({ webhookWrappedBody: true, webhookPartialBodyRate: 0.5 });
+    sim.advance(6 * HOUR);
+    await sim.webhooksIdle();
+    expect(receiver.got.length).toBeGreaterThan(10);
+    const inner = receiver.got.map((r) => r.body.data as Row);
+    expect(inner.every((o) => typeof o?.id === 'number' && typeof o.updated_at === 'string')).toBe(true);
+    expect(receiver.got.every((r) => Object.keys(r.body).join() === 'data' && r.headers['x-signature'] === sign(r.raw))).toBe(true);
+    const partial = inner.filter((o) => !('baskets' in o));
+    expect(partial.length).toBeGreaterThan(0);
+    expect(partial.length).toBeLessThan(inner.length);
+    for (const o of partial) expect(Object.keys(o).sort()).toEqual(['id', 'updated_at', ...WEBHOOK_FIELDS].sort());
+    sim.setFaults({ webhookWrappedBody: false, webhookPartialBodyRate: 0 });
+    sim.setWebhooks(null);
+  });
 });

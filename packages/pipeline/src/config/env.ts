@@ -12,6 +12,19 @@ const streamSettings = Object.assign(
 /** Each app's health/metrics listener (GET /healthz, /readyz, /metrics), which the compose healthchecks call. */
 const ops = (app: keyof typeof METRICS_PORTS) => opsEnv(METRICS_PORTS[app]);
 
+/** The PII boundary's salt: the fetcher's allow-lists, and the webhook receiver's (it sanitizes signed bodies). */
+const piiEnv = { PII_HASH_SALT: z.string().min(16, 'must be at least 16 characters long (a random secret)') };
+
+const fetchRetryEnv = {
+  /**
+   * Attempts of a page, show or webhook refetch job (each already retried inside the client), with exponential
+   * backoff from FETCH_BACKOFF_MS; a run's unit that exhausts them fails its run at once, a webhook refetch only itself.
+   * The webhook receiver reads them too: it queues the refetches.
+   */
+  FETCH_ATTEMPTS: intFromEnv(1, 50).default(8),
+  FETCH_BACKOFF_MS: intFromEnv(10, 600_000).default(2_000),
+};
+
 export const schedulerEnv = z.object({
   ...logEnv,
   ...ops('scheduler'),
@@ -33,14 +46,9 @@ export const fetcherEnv = z.object({
   /** Partners API v1 (partner_tickets stream): optional; without a key the partner streams are off. */
   QTICKETS_PARTNERS_BASE_URL: z.url({ message: 'must be a URL such as https://qtickets.ru/api/partners/v1' }).default('https://qtickets.ru/api/partners/v1'),
   QTICKETS_PARTNERS_TOKEN: z.string().min(8, 'must be the partner API key issued by QTickets support (at least 8 characters)').optional(),
-  PII_HASH_SALT: z.string().min(16, 'must be at least 16 characters long (a random secret)'),
+  ...piiEnv,
   FETCH_CONCURRENCY: intFromEnv(1, 64).default(2),
-  /**
-   * Attempts of a page or show fetch job (each already retried inside the client), with exponential backoff from
-   * FETCH_BACKOFF_MS; a unit that exhausts them fails its run at once.
-   */
-  FETCH_ATTEMPTS: intFromEnv(1, 50).default(8),
-  FETCH_BACKOFF_MS: intFromEnv(10, 600_000).default(2_000),
+  ...fetchRetryEnv,
 });
 
 export const transformerEnv = z.object({
@@ -70,6 +78,10 @@ export const webhooksEnv = z.object({
   ...logEnv,
   ...ops('webhooks'),
   ...redisEnv,
+  /** Read only: the latest version of an order it holds (a body older than that is refetched instead). */
+  ...clickhouseEnv,
+  ...piiEnv,
+  ...fetchRetryEnv,
   /** The secret configured for the webhooks in the QTickets back office (HMAC-SHA1 of the body, X-Signature). */
   WEBHOOK_SECRET: z.string().min(16, 'must be set to the webhook secret from the QTickets back office (at least 16 characters)'),
   WEBHOOK_HOST: z.string().default('127.0.0.1'),

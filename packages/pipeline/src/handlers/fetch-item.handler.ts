@@ -66,6 +66,7 @@ export async function handleFetchItem(p: ItemPayload, deps: FetchItemDeps, log: 
       fetchedAt,
       records: chunk,
       parent: p.parent,
+      ...(p.receivedAtMs !== undefined ? { receivedAtMs: p.receivedAtMs } : {}),
     });
   }
   return { status: 'ok', detail: { rows: records.length, chunks: chunks.length } };

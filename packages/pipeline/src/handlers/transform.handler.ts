@@ -49,6 +49,7 @@ export async function handleTransform(p: TransformPayload, deps: TransformDeps, 
     source: p.source,
     rows: tables,
     stats: { fetched: p.records.length, valid, quarantined: quarantine.length, maxId, maxUpdatedAtMs, filterIgnored: p.filterIgnored },
+    ...(p.receivedAtMs !== undefined ? { receivedAtMs: p.receivedAtMs } : {}),
   };
   await enqueue(deps.writeQueue, writeJob, payload);
   const rows = Object.entries(tables).reduce((n, [t, rs]) => n + (t === QUARANTINE_TABLE ? 0 : rs.length), 0);

@@ -5,7 +5,13 @@ import type { BatchWriter } from '../writer/batch-writer.ts';
 import { addFollowUps, type FollowUpDeps } from './fan-out.ts';
 import { type FinalizeDeps, finalizeRun } from './finalize-run.ts';
 
-export type WriteDeps = FinalizeDeps & FollowUpDeps & { writer: BatchWriter; tracker: RunTracker };
+export type WriteDeps = FinalizeDeps &
+  FollowUpDeps & {
+  writer: BatchWriter;
+  tracker: RunTracker;
+  /** Observer (metrics): webhook changes whose rows ClickHouse just confirmed. Must not throw. */
+  onChangeConfirmed?: (e: { stream: string; receivedAtMs: number; changes: number }) => void;
+};
 
 /**
  * Completes only after ClickHouse confirmed the insert holding this job's rows; then records the page as done, adds
@@ -14,6 +20,11 @@ export type WriteDeps = FinalizeDeps & FollowUpDeps & { writer: BatchWriter; tra
 export async function handleWrite(p: WritePayload, jobId: string, deps: WriteDeps, log: Logger): Promise<JobOutcome> {
   await deps.writer.write(jobId, p.rows);
   const written = Object.values(p.rows).reduce((n, rows) => n + rows.length, 0);
+  if (p.receivedAtMs !== undefined) {
+    // A webhook change belongs to no planned run: nothing to complete or finalise (and no bookkeeping left in Redis).
+    deps.onChangeConfirmed?.({ stream: p.stream, receivedAtMs: p.receivedAtMs, changes: p.stats.valid });
+    return { status: 'ok', detail: { written, changes: p.stats.valid } };
+  }
   let { complete, followUp } = await deps.tracker.markDone(p.runId, p.source, { ...p.stats, written });
   if (followUp) {
     // The unit is wholly written and its stream reads more from it in this run (e.g. the barcodes a list returned).

@@ -42,6 +42,8 @@ export const itemPayload = z.object({
   stream: z.enum(STREAMS),
   key: z.string().regex(/^[A-Za-z0-9_.|-]+$/),
   parent: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])),
+  /** A webhook change (a refetch by id): when the receiver took the delivery, for change → row latency. */
+  receivedAtMs: z.number().int().nonnegative().optional(),
 });
 
 export const fetchJob = defineJob({

@@ -16,6 +16,8 @@ export const transformJob = defineJob({
     records: z.array(z.unknown()),
     /** Per-parent sources: the parent these records belong to. */
     parent: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+    /** Webhook changes: when the receiver took the (earliest) delivery; such a job belongs to no planned run. */
+    receivedAtMs: z.number().int().nonnegative().optional(),
   }),
   jobId: (p) => `${p.runId}|${p.source}|t`,
   retry: { attempts: 5, backoffMs: 1_000 },

@@ -25,6 +25,8 @@ export const writeJob = defineJob({
       maxUpdatedAtMs: z.number().int().nonnegative(),
       filterIgnored: z.boolean(),
     }),
+    /** Webhook changes (see the transform job): observed as change → row once ClickHouse confirmed the rows. */
+    receivedAtMs: z.number().int().nonnegative().optional(),
   }),
   jobId: (p) => `${p.runId}|${p.source}|w`,
   retry: { attempts: 10, backoffMs: 2_000, jitter: 1 },

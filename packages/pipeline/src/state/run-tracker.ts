@@ -232,9 +232,14 @@ export class RunTracker {
    * A run that cannot complete (a page failed permanently): frees the stream at once and leaves the failure for the
    * scheduler to record in meta_job_runs (it sweeps failed runs every few seconds).
    */
-  async fail(runId: string, stream: string, reason: string): Promise<void> {
-    await this.#redis
-      .multi()
+  async fail(runId: string, stream: string, reason: string, unplanned?: { mode: string; startedAt: string }): Promise<void> {
+    const m = this.#redis.multi();
+    // A run nobody started (a webhook change's refetch): registered here, so that its failure is recorded too.
+    if (unplanned) {
+      for (const [k, v] of Object.entries({ runId, stream, mode: unplanned.mode, startedAt: unplanned.startedAt })) m.hsetnx(this.#key(runId), k, v);
+      m.expire(this.#key(runId), RUN_TTL_S);
+    }
+    await m
       .hset(this.#key(runId), { failed: reason.slice(0, 1_000) })
       .lpush(`${this.#prefix}:runfailed:${stream}`, runId)
       .exec();

@@ -4,6 +4,7 @@ import type { FilterVerifier, ListPageResult, PageParams, PartnersApi, QTicketsA
 import type { TransformFailure } from '../common/quarantine.ts';
 import type { RunInfo } from '../state/run-tracker.ts';
 import type { StreamState } from '../state/state.repository.ts';
+import type { WebhookDeclaration } from './webhook.ts';
 
 /**
  * A stream is one declared module (streams/<name>/<name>.stream.ts): where its records come from, how a run decides
@@ -154,6 +155,8 @@ export type StreamDefinition = {
   tables: readonly string[];
   /** Refetch of one record by id (webhooks): `parent` holds the id; returns the record, or nothing when it is gone. */
   refetch?: (ctx: ParentFetchContext) => Promise<unknown[]>;
+  /** Pushed changes of this stream's records (webhooks, contract §9): see streams/webhook.ts. */
+  webhook?: WebhookDeclaration;
   /** The PII boundary, in the fetcher: only allow-listed fields leave it; client ids become salted hashes. */
   sanitize(raw: unknown, ctx: { piiSalt: string }): unknown;
   /** Pure: zod validation and the mapping to rows per table, or a quarantine entry with the reason. */

@@ -37,12 +37,20 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
     if (await tracker.hasFailed(p.runId)) return { status: 'skipped', reason: `run ${p.runId} already failed` };
     return p.kind === 'page' ? handleFetchPage(p, pageDeps, log) : handleFetchItem(p, pageDeps, log);
   };
+  // A webhook change's refetch is a run of its own (one order): its failure is recorded (meta_job_runs, with the
+  // order id and the reason) and stays with that order, which the re-walk and the next runs cover; later changes go on.
+  const failRun = (p: FetchPayload, reason: string) => {
+    const change = p.kind === 'item' && p.receivedAtMs !== undefined;
+    if (!change) return tracker.fail(p.runId, p.stream, reason);
+    const what = `webhook refetch of ${p.stream} ${Object.values(p.parent).join(',')} (change ${p.key})`;
+    return tracker.fail(p.runId, p.stream, `${what}: ${reason}`, { mode: 'webhook', startedAt: new Date(p.receivedAtMs ?? 0).toISOString() });
+  };
   const worker = startWorker(
     fetchJob,
     (p, { log }) =>
       permanentFailsAtOnce(
         () => handle(p, log),
-        (reason) => tracker.fail(p.runId, p.stream, reason),
+        (reason) => failRun(p, reason),
       ),
     {
       connection: deps.redis,
@@ -57,9 +65,9 @@ export function startFetcher(cfg: FetcherConfig, deps: FetcherDeps): Stage {
   worker.on('failed', (job, err) => {
     if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
     const p = job.data as FetchPayload;
-    void tracker
-      .fail(p.runId, p.stream, `${job.id} failed after ${job.attemptsMade} attempts: ${err.message}`)
-      .catch((e: Error) => deps.log.error({ err: e.message, runId: p.runId }, 'could not record the failed run'));
+    void failRun(p, `${job.id} failed after ${job.attemptsMade} attempts: ${err.message}`).catch((e: Error) =>
+      deps.log.error({ err: e.message, runId: p.runId }, 'could not record the failed run'),
+    );
   });
   return stage('fetcher', [worker], [fetchQueue, transformQueue]);
 }

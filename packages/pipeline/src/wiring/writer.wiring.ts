@@ -1,7 +1,7 @@
 import { type ClickHouseClient, createQueue, isClickHouseUnavailable, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
 import { Worker } from 'bullmq';
 import type { WriterConfig } from '../config/env.ts';
-import { handleWrite } from '../handlers/write.handler.ts';
+import { handleWrite, type WriteDeps } from '../handlers/write.handler.ts';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import { writeJob } from '../jobs/write.job.ts';
 import { RunStages } from '../state/run-stages.ts';
@@ -17,6 +17,8 @@ export type WriterDeps = {
   log: Logger;
   afterInsert?: BatchWriterOptions['afterInsert'];
   onInsert?: BatchWriterOptions['onInsert'];
+  /** Webhook changes confirmed in ClickHouse (change → row latency). */
+  onChangeConfirmed?: WriteDeps['onChangeConfirmed'];
   /** BullMQ lock settings (tests shorten them to exercise stalled-job recovery). */
   lockDurationMs?: number;
   stalledIntervalMs?: number;
@@ -47,6 +49,7 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     clickhouse: deps.clickhouse,
     dryRun: cfg.DRY_RUN,
     ...(deps.now ? { now: deps.now } : {}),
+    ...(deps.onChangeConfirmed ? { onChangeConfirmed: deps.onChangeConfirmed } : {}),
   };
   const writeQueue = createQueue(writeJob, deps.redis, cfg.QUEUE_PREFIX);
   const outage = new OutageGate(writeQueue, cfg.WRITER_OUTAGE_RETRY_MS, deps.log);

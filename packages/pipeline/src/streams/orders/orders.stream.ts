@@ -5,6 +5,7 @@ import { defineStream } from '../stream.ts';
 import { sanitizeOrder } from './orders.allowlist.ts';
 import { ordersSync } from './orders.sync.ts';
 import { ORDER_TABLES, transformOrder } from './orders.transform.ts';
+import { ordersWebhook } from './orders.webhook.ts';
 
 /** Orders with their ticket lines: incremental by high-water id and updated_at watermark, reconciled nightly. */
 export const ordersStream = defineStream({
@@ -29,6 +30,8 @@ export const ordersStream = defineStream({
       () => api.getOrder(Number(parent.order_id)),
       () => [],
     ),
+  // Pushed changes: a signed body that validates goes on as fetched (no request); otherwise the refetch above.
+  webhook: ordersWebhook,
   sanitize: (raw, { piiSalt }) => sanitizeOrder(raw, piiSalt),
   transform: (record) => transformOrder(record),
 });
