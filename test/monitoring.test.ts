@@ -12,7 +12,6 @@ import { composeCommand, DEV_FILES, loadCompose, PROD_FILES, ROOT, type Service,
  * `prometheus` package (.ci/run installs it); without it the promtool checks are skipped with a warning.
  */
 
-
 const read = (file: string) => readFileSync(join(ROOT, file), 'utf8');
 const yaml = <T>(file: string) => parse(read(file)) as T;
 const run = (cmd: string, args: string[], input?: string) =>

@@ -7,11 +7,11 @@ import { type FinalizeDeps, finalizeRun } from './finalize-run.ts';
 
 export type WriteDeps = FinalizeDeps &
   FollowUpDeps & {
-  writer: BatchWriter;
-  tracker: RunTracker;
-  /** Observer (metrics): webhook changes whose rows ClickHouse just confirmed. Must not throw. */
-  onChangeConfirmed?: (e: { stream: string; receivedAtMs: number; changes: number }) => void;
-};
+    writer: BatchWriter;
+    tracker: RunTracker;
+    /** Observer (metrics): webhook changes whose rows ClickHouse just confirmed. Must not throw. */
+    onChangeConfirmed?: (e: { stream: string; receivedAtMs: number; changes: number }) => void;
+  };
 
 /**
  * Completes only after ClickHouse confirmed the insert holding this job's rows; then records the page as done, adds
