@@ -26,7 +26,11 @@ function packageOf(url: string, name: string): string {
   if (pnpm?.[2]) return pnpm[2];
   const ours = /\/(packages|apps)\/([^/]+)\//.exec(url);
   if (ours?.[2]) return `@qtp/${ours[2]}`;
-  return url.replace(/^file:\/\//, '').split('/').slice(-2).join('/');
+  return url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/');
 }
 
 const short = (url: string) =>
@@ -39,7 +43,7 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.cpuprofile'))) {
   const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const app = profile.nodes.map((n) => /apps\/([a-z]+)\/src\/main\.ts/.exec(n.callFrame.url)?.[1]).find(Boolean) ?? file;
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
   const idle = [...selfUs].filter(([id]) => byId.get(id)?.callFrame.functionName === '(idle)').reduce((a, [, us]) => a + us, 0);

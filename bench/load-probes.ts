@@ -48,7 +48,7 @@ export async function redisNetBytes(redis: Redis): Promise<{ in: number; out: nu
   return { in: n('total_net_input_bytes'), out: n('total_net_output_bytes') };
 }
 
-/** Samples the serialised `data` of jobs waiting in each queue (BullMQ keeps it in the job hash). */
+/** Samples the serialised `data` of jobs waiting in each queue (BullMQ keeps it in the job hash), claims included. */
 export class PayloadSampler {
   readonly #seen = new Map<string, Map<string, number>>();
   readonly #redis: Redis;
@@ -65,12 +65,15 @@ export class PayloadSampler {
   async sample(): Promise<void> {
     for (const q of this.#queues) {
       const base = `${this.#prefix}:${q}`;
-      const ids = [...(await this.#redis.lrange(`${base}:wait`, 0, 9)), ...(await this.#redis.zrange(`${base}:prioritized`, 0, 9))];
+      const ids = [...(await this.#redis.lrange(`${base}:wait`, 0, 9)), ...(await this.#redis.zrange(`${base}:prioritized`, '0', '9'))];
       const seen = this.#seen.get(q) as Map<string, number>;
       for (const id of ids) {
         if (seen.has(id) || seen.size >= 2_000) continue;
-        const bytes = await this.#redis.hstrlen(`${base}:${id}`, 'data');
-        if (bytes > 0) seen.set(id, bytes);
+        const data = await this.#redis.hget(`${base}:${id}`, 'data');
+        if (!data) continue;
+        // a claim-checked job: its data plus the claim it points at
+        const claim = (JSON.parse(data) as { _claim?: unknown })._claim;
+        seen.set(id, Buffer.byteLength(data) + (typeof claim === 'string' ? await this.#redis.strlen(claim) : 0));
       }
     }
   }
@@ -133,7 +136,12 @@ export function getWithBody(url: string, token: string, body: unknown, gzip = tr
       url,
       {
         method: 'GET',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(raw), ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}) },
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          'Content-Length': String(Buffer.byteLength(raw)),
+          ...(gzip ? { 'Accept-Encoding': 'gzip' } : {}),
+        },
       },
       (r) => {
         const chunks: Buffer[] = [];

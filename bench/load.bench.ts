@@ -19,7 +19,17 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPS, dashboardByDay, spawnApps, startClickHouse, startRedis, stopApps, truthByDay } from '@qtp/embedded';
 import { planRunJob, QUEUES, RunTracker, STREAM_DEFINITIONS } from '@qtp/pipeline';
-import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator, WORKER_NODE_OPTIONS } from '@qtp/shared';
+import {
+  closeRedis,
+  createClickHouse,
+  createClickHouseAdmin,
+  createLogger,
+  createQueue,
+  createRedis,
+  enqueue,
+  Migrator,
+  WORKER_NODE_OPTIONS,
+} from '@qtp/shared';
 import { cpuSeconds, memory, PayloadSampler, prerenderOrderPages, redisNetBytes, startApiSource } from './load-probes.ts';
 
 const { values } = parseArgs({
@@ -138,14 +148,20 @@ try {
   const per1k = (s: number) => (s / loadedOrders) * 1000;
   out(`  ${'process'.padEnd(14)} ${'CPU s'.padStart(8)} ${'CPU s/1k orders'.padStart(16)} ${'peak RSS MB'.padStart(12)} ${'VmHWM MB'.padStart(9)}`);
   for (const [name, s] of cpu) {
-    out(`  ${name.padEnd(14)} ${fmt(s, 1).padStart(8)} ${fmt(per1k(s), 3).padStart(16)} ${fmt(peak.get(name) ?? 0).padStart(12)} ${fmt(hwm.get(name) ?? 0).padStart(9)}`);
+    out(
+      `  ${name.padEnd(14)} ${fmt(s, 1).padStart(8)} ${fmt(per1k(s), 3).padStart(16)} ${fmt(peak.get(name) ?? 0).padStart(12)} ${fmt(hwm.get(name) ?? 0).padStart(9)}`,
+    );
   }
   const isApp = (name: string) => APPS.some((a) => name === a || name.startsWith(`${a}-`));
   const appsCpu = [...cpu].filter(([n]) => isApp(n)).reduce((a, [, s]) => a + s, 0);
   const pipelineCpu = [...cpu].filter(([n]) => n !== 'source').reduce((a, [, s]) => a + s, 0);
-  out(`  apps (${[...cpu.keys()].filter(isApp).length} processes) ${fmt(per1k(appsCpu), 3)} CPU s/1k orders; pipeline (apps + Redis + ClickHouse) ${fmt(per1k(pipelineCpu), 3)} CPU s/1k orders; wall ${fmt(per1k(loadMs / 1000), 3)} s/1k orders`);
   out(
-    `  Redis: ${fmt((net.in - net0.in) / loadedOrders)} bytes in and ${fmt((net.out - net0.out) / loadedOrders)} bytes out per order; mean job payload ${[...payloads.means()]
+    `  apps (${[...cpu.keys()].filter(isApp).length} processes) ${fmt(per1k(appsCpu), 3)} CPU s/1k orders; pipeline (apps + Redis + ClickHouse) ${fmt(per1k(pipelineCpu), 3)} CPU s/1k orders; wall ${fmt(per1k(loadMs / 1000), 3)} s/1k orders`,
+  );
+  out(
+    `  Redis: ${fmt((net.in - net0.in) / loadedOrders)} bytes in and ${fmt((net.out - net0.out) / loadedOrders)} bytes out per order; mean job payload ${[
+      ...payloads.means(),
+    ]
       .map(([q, m]) => `${q} ${fmt(m.mean)} B (${m.sampled} sampled)`)
       .join(', ')}`,
   );
