@@ -2,6 +2,7 @@ import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
 import { STREAMS, WRITABLE_TABLES } from '../streams/registry.ts';
 import { QUEUES } from './queues.ts';
+import { rowsCodec } from './rows-codec.ts';
 
 /** Rows come from our own transforms: checked as plain objects (their columns are checked by ClickHouse's insert). */
 const row = z.custom<Record<string, unknown>>((r) => typeof r === 'object' && r !== null && !Array.isArray(r), 'a row must be an object');
@@ -31,6 +32,7 @@ export const writeJob = defineJob({
   jobId: (p) => `${p.runId}|${p.source}|w`,
   retry: { attempts: 10, backoffMs: 2_000, jitter: 1 },
   claimCheck: 'rows',
+  claimCodec: rowsCodec,
 });
 
 export type WritePayload = z.output<typeof writeJob.schema>;

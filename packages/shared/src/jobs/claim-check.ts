@@ -16,7 +16,10 @@ import type { Redis } from 'ioredis';
 /** The field of job data holding the claim's key. */
 export const CLAIM_FIELD = '_claim';
 
-export type ClaimCheck = { field: string; ttlSeconds: number };
+/** How the claimed field is written: e.g. rows as columns + arrays. decode(JSON.parse(JSON.stringify(encode(v)))) ≡ v. */
+export type ClaimCodec = { encode: (value: never) => unknown; decode: (stored: unknown) => unknown };
+
+export type ClaimCheck = { field: string; ttlSeconds: number; codec: ClaimCodec | null };
 
 const connections = new WeakMap<Queue, Redis>();
 
@@ -52,14 +55,15 @@ export async function storeClaim(
 }
 
 /** The job's data with its claimed field read back (job data without a claim is returned as it is). */
-export async function loadClaim(redis: Redis, _check: ClaimCheck, data: unknown): Promise<{ envelope: Record<string, unknown>; bulk: unknown | undefined }> {
+export async function loadClaim(redis: Redis, check: ClaimCheck, data: unknown): Promise<{ envelope: Record<string, unknown>; bulk: unknown | undefined }> {
   const d = (data ?? {}) as Record<string, unknown>;
   const key = d[CLAIM_FIELD];
   if (typeof key !== 'string') return { envelope: d, bulk: undefined };
   const body = await redis.get(key);
   if (body === null) throw new UnrecoverableError(`the payload of this job (claim ${key}) is gone from Redis`);
   const { [CLAIM_FIELD]: _key, ...envelope } = d;
-  return { envelope, bulk: JSON.parse(body) as unknown };
+  const stored = JSON.parse(body) as unknown;
+  return { envelope, bulk: check.codec ? check.codec.decode(stored) : stored };
 }
 
 /** After completion: the claim is no longer needed (best effort; its TTL removes it otherwise). */

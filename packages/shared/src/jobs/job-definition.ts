@@ -1,6 +1,6 @@
 import { type JobsOptions, type Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { type ClaimCheck, storeClaim } from './claim-check.ts';
+import { type ClaimCheck, type ClaimCodec, storeClaim } from './claim-check.ts';
 
 export type RetryPolicy = {
   /** Total tries, the first included. */
@@ -53,6 +53,8 @@ export function defineJob<S extends z.ZodType>(def: {
   maxPayloadBytes?: number;
   /** The name of a top-level field of an object schema to carry by claim check. */
   claimCheck?: string;
+  /** How the claimed field is stored (default: as it is, JSON). */
+  claimCodec?: ClaimCodec;
 }): JobDefinition<S> {
   if (!/^[a-z][a-z0-9-]*$/.test(def.queue)) throw new Error(`queue name "${def.queue}" must be kebab-case`);
   const retention = def.retention ?? DEFAULT_RETENTION;
@@ -71,7 +73,7 @@ export function defineJob<S extends z.ZodType>(def: {
     retention,
     maxPayloadBytes: def.maxPayloadBytes ?? 256 * 1024,
     // A failed job keeps its claim as long as failed jobs are kept.
-    claimCheck: def.claimCheck === undefined ? null : { field: def.claimCheck, ttlSeconds: retention.failed.ageSeconds },
+    claimCheck: def.claimCheck === undefined ? null : { field: def.claimCheck, ttlSeconds: retention.failed.ageSeconds, codec: def.claimCodec ?? null },
     processSchema,
   });
 }
@@ -125,7 +127,8 @@ export async function enqueue<S extends z.ZodType>(
   const jobId = buildJobId(def, data);
   const check = def.claimCheck;
   // Serialised once: the size check measures what goes to Redis.
-  const body = JSON.stringify(check ? (data as Record<string, unknown>)[check.field] : data);
+  const bulk = check ? (data as Record<string, unknown>)[check.field] : undefined;
+  const body = JSON.stringify(check ? (check.codec ? check.codec.encode(bulk as never) : bulk) : data);
   const size = Buffer.byteLength(body);
   if (size > def.maxPayloadBytes) {
     throw new UnrecoverableError(`${def.queue} payload of ${size} bytes exceeds ${def.maxPayloadBytes}`);
