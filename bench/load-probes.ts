@@ -164,8 +164,16 @@ export async function prerenderOrderPages(source: ApiSource, concurrency = 4): P
   const worker = async () => {
     while (next <= pages) {
       const page = next++;
-      const { status } = await getWithBody(`${source.apiBaseUrl}/orders`, source.token, { page });
-      if (status !== 200) throw new Error(`pre-rendering page ${page}: HTTP ${status}`);
+      // A kept-alive socket the server has just closed resets: such a page is asked again (a few times at most).
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const { status } = await getWithBody(`${source.apiBaseUrl}/orders`, source.token, { page });
+          if (status !== 200) throw new Error(`pre-rendering page ${page}: HTTP ${status}`);
+          break;
+        } catch (err) {
+          if (attempt >= 3 || source.child.exitCode !== null) throw err;
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
