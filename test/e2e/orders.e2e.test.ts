@@ -163,8 +163,18 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
       expect(found(dump), `PII in table ${name}`).toEqual([]);
       expect(dump).not.toMatch(/@example\.|\+7900/);
     }
-    // Redis: every job hash under our prefix
-    const jobData = await redisHashes(h);
+    // Redis: every job hash under our prefix, and the records of a run's pages while they wait for the transformer
+    // (completed jobs keep no records: their claims are dropped)
+    await h.stop('transformer');
+    const running = h.run('reconcile');
+    let jobData = '';
+    for (const until = Date.now() + 30_000; !jobData.includes('client_hash') && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      jobData = await redisHashes(h);
+    }
+    await h.start('transformer');
+    await running;
+    expect(jobData).toContain('client_hash');
     expect(jobData.length).toBeGreaterThan(1_000);
     expect(found(jobData)).toEqual([]);
     expect(jobData).not.toMatch(/@example\.|\+7900/);
