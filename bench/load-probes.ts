@@ -99,6 +99,7 @@ export async function startApiSource(opts: { orders: number; logDir: string; cac
   const log = createWriteStream(join(opts.logDir, 'source.log'), { flags: 'a' });
   child.stderr?.pipe(log);
   const banner = await new Promise<string>((res, rej) => {
+    child.once('error', rej);
     let text = '';
     const timer = setTimeout(() => rej(new Error(`the API source did not start within 300 s: see ${join(opts.logDir, 'source.log')}`)), 300_000);
     child.stdout?.on('data', (c: Buffer) => {
@@ -109,6 +110,9 @@ export async function startApiSource(opts: { orders: number; logDir: string; cac
       }
     });
     child.once('exit', (code) => rej(new Error(`the API source exited (${code}): see ${join(opts.logDir, 'source.log')}`)));
+  }).catch((err: Error) => {
+    child.kill('SIGKILL');
+    throw err;
   });
   child.stdout?.pipe(log);
   const match = /REST API\s+(\S+)\s+\(Authorization: Bearer (\S+)\)/.exec(banner);

@@ -59,6 +59,7 @@ const dir = mkdtempSync(join(tmpdir(), 'qtp-load-'));
 const ch = await startClickHouse({ dataDir: join(dir, 'ch') });
 const redisServer = await startRedis({ dataDir: join(dir, 'redis') });
 const settings = { CLICKHOUSE_URL: ch.url, CLICKHOUSE_USER: 'default', CLICKHOUSE_PASSWORD: '', CLICKHOUSE_DATABASE: 'load' };
+let closeSource: (() => Promise<void>) | undefined;
 try {
   out(
     `node ${process.version}, ${new Date().toISOString()}, ${fmt(orders)} orders, API limit ${values.rps} requests/s, ${replicas} replica(s) of fetcher/transformer/writer, source ${prerendered ? 'pre-rendered' : 'live'}, NODE_OPTIONS of the apps: ${nodeOptions}`,
@@ -67,6 +68,7 @@ try {
   for (const database of ['load', 'raw']) await new Migrator(admin, { dir: MIGRATIONS, database, log }).up();
   const tSource = performance.now();
   const source = await startApiSource({ orders, logDir: dir, cacheReplies: prerendered });
+  closeSource = source.close;
   if (prerendered) {
     const pages = await prerenderOrderPages(source);
     out(`source: ${fmt(orders)} orders generated, ${fmt(pages)} pages pre-rendered in ${fmt((performance.now() - tSource) / 1000, 1)} s (its own process)`);
@@ -176,9 +178,10 @@ try {
   await closeRedis(redis);
   await client.close();
   await admin.close();
-  await source.close();
   if (!exact) process.exitCode = 1;
 } finally {
+  // the source is its own process: never left behind, whatever failed
+  await closeSource?.();
   await redisServer.stop();
   await ch.stop();
   rmSync(dir, { recursive: true, force: true });
