@@ -1,6 +1,7 @@
 import { moscowDate, TABLES, writeJob } from '@qtp/pipeline';
-import { createQueue } from '@qtp/shared';
+import { createQueue, redeliver } from '@qtp/shared';
 import { count } from '@qtp/testing';
+import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardByDay, type Harness, logCollector, redisHashes, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
 
@@ -84,9 +85,18 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
 
   it('absorbs the same page delivered twice', async () => {
     const writeQueue = createQueue(writeJob, h.r.redis, h.r.prefix);
-    const done = await writeQueue.getCompleted(0, 5);
-    expect(done.length).toBeGreaterThan(0);
-    for (const job of done) await writeQueue.add(writeJob.queue, job.data, { jobId: `${job.id}|again` });
+    // Pages wait for a stopped writer; a few of them are delivered a second time (with a copy of their rows).
+    await h.stop('writer');
+    const running = h.run('reconcile');
+    let waiting: Job[] = [];
+    for (const until = Date.now() + 30_000; waiting.length < 5 && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      waiting = await writeQueue.getWaiting(0, 4);
+    }
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const job of waiting) await redeliver(writeQueue, job, `${job.id}|again`);
+    await h.start('writer');
+    await running;
     const deadline = Date.now() + 30_000;
     while ((await writeQueue.getJobCountByTypes('wait', 'active', 'delayed')) > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     expect(await writeQueue.getJobCountByTypes('failed')).toBe(0);
@@ -153,8 +163,18 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
       expect(found(dump), `PII in table ${name}`).toEqual([]);
       expect(dump).not.toMatch(/@example\.|\+7900/);
     }
-    // Redis: every job hash under our prefix
-    const jobData = await redisHashes(h);
+    // Redis: every job hash under our prefix, and the records of a run's pages while they wait for the transformer
+    // (completed jobs keep no records: their claims are dropped)
+    await h.stop('transformer');
+    const running = h.run('reconcile');
+    let jobData = '';
+    for (const until = Date.now() + 30_000; !jobData.includes('client_hash') && Date.now() < until; ) {
+      await new Promise((r) => setTimeout(r, 100));
+      jobData = await redisHashes(h);
+    }
+    await h.start('transformer');
+    await running;
+    expect(jobData).toContain('client_hash');
     expect(jobData.length).toBeGreaterThan(1_000);
     expect(found(jobData)).toEqual([]);
     expect(jobData).not.toMatch(/@example\.|\+7900/);

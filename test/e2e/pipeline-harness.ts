@@ -151,7 +151,12 @@ export const dashboardByDay = (ch: TestClickHouse): Promise<DayRow[]> => dashboa
 /** Every hash under the test's Redis prefix (job data, run bookkeeping), as one string. */
 export async function redisHashes(h: Harness): Promise<string> {
   let out = '';
-  for (const k of await h.r.redis.keys(`${h.r.prefix}:*`)) if ((await h.r.redis.type(k)) === 'hash') out += JSON.stringify(await h.r.redis.hgetall(k));
+  for (const k of await h.r.redis.keys(`${h.r.prefix}:*`)) {
+    const type = await h.r.redis.type(k);
+    if (type === 'hash') out += JSON.stringify(await h.r.redis.hgetall(k));
+    // claim checks: a job's records or rows, stored beside it
+    else if (type === 'string' && k.includes(':claim:')) out += await h.r.redis.get(k);
+  }
   return out;
 }
 

@@ -43,6 +43,7 @@ export {
   redisReady,
   reportRedisError,
 } from './connections/redis.ts';
+export { CLAIM_FIELD, redeliver } from './jobs/claim-check.ts';
 export {
   buildJobId,
   DEFAULT_RETENTION,

@@ -42,9 +42,22 @@ export class RequestLog {
   }
 }
 
-export async function listen(handler: Handler, log: RequestLog, port: number, host: string, gzipWhenAsked = true): Promise<{ server: Server; url: string }> {
+/**
+ * Benchmarks only: 200 replies to API GETs kept by request (path, query, body, gzip), served again without rendering,
+ * so that a load measures the pipeline rather than the simulator. Valid only while the clock is frozen and faults are off.
+ */
+export type ReplyCache = Map<string, { status: number; headers: Record<string, string>; payload: Buffer }>;
+
+export async function listen(
+  handler: Handler,
+  log: RequestLog,
+  port: number,
+  host: string,
+  gzipWhenAsked = true,
+  cache: ReplyCache | null = null,
+): Promise<{ server: Server; url: string }> {
   const server = createServer((req, res) => {
-    serve(handler, log, req, res, gzipWhenAsked).catch((err: unknown) => {
+    serve(handler, log, req, res, gzipWhenAsked, cache).catch((err: unknown) => {
       if (!res.headersSent) {
         res.writeHead(500, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: String(err), status: 500, code: 'UNKNOWN_ERROR', info: [] }));
@@ -64,9 +77,25 @@ export async function listen(handler: Handler, log: RequestLog, port: number, ho
   return { server, url: `http://${h}:${addr.port}` };
 }
 
-async function serve(handler: Handler, log: RequestLog, req: IncomingMessage, res: ServerResponse, gzipWhenAsked: boolean): Promise<void> {
+async function serve(
+  handler: Handler,
+  log: RequestLog,
+  req: IncomingMessage,
+  res: ServerResponse,
+  gzipWhenAsked: boolean,
+  cache: ReplyCache | null,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://simulator.invalid');
   const raw = await readBody(req);
+  const wantsGzip = gzipWhenAsked && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const cacheKey = cache && req.method === 'GET' && !url.pathname.startsWith('/__sim/') ? `${url.pathname}?${url.search}|${raw}|${wantsGzip}` : null;
+  const cached = cacheKey ? cache?.get(cacheKey) : undefined;
+  if (cached) {
+    res.writeHead(cached.status, cached.headers);
+    res.write(cached.payload);
+    res.end();
+    return;
+  }
   let body: unknown;
   if (raw.trim() !== '') {
     try {
@@ -103,10 +132,11 @@ async function serve(handler: Handler, log: RequestLog, req: IncomingMessage, re
     headers['X-Cache-Status'] = 'MISS';
   }
   let payload: Buffer = Buffer.from(reply.body, 'utf8');
-  if (gzipWhenAsked && payload.length > 256 && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) {
+  if (wantsGzip && payload.length > 256) {
     payload = await gzipAsync(payload, { level: 1 });
     headers['Content-Encoding'] = 'gzip';
   }
+  if (cacheKey && reply.status === 200) cache?.set(cacheKey, { status: reply.status, headers, payload });
   res.writeHead(reply.status, headers);
   // write + end (no Content-Length): chunked transfer encoding, like the real nginx
   if (sreq.method !== 'HEAD') res.write(payload);

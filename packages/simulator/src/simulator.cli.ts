@@ -23,6 +23,7 @@ const USAGE = `Usage: pnpm simulator [options]
   --refund-keeps-basket   refunded baskets keep deleted_at null (refundMarksDeleted=false)
   --speed <x>             simulated seconds per real second (default 1; 0 = frozen clock)
   --no-gzip               never gzip responses
+  --cache-replies         benchmarks: serve each API GET's 200 reply again from memory (use with --speed 0)
 webhooks (order changes pushed as they happen; also POST /__sim/webhooks):
   --webhook-url <url>     receiver URL (http or https)
   --webhook-secret <s>    HMAC-SHA1 secret for X-Signature (required with --webhook-url)
@@ -68,6 +69,7 @@ function parse(): { options: StartOptions; speed: number } {
         'refund-keeps-basket': { type: 'boolean' },
         speed: { type: 'string' },
         'no-gzip': { type: 'boolean' },
+        'cache-replies': { type: 'boolean' },
         'error503-rate': { type: 'string' },
         'rate-limit-every': { type: 'string' },
         'rate-limit-burst': { type: 'string' },
@@ -136,6 +138,7 @@ function parse(): { options: StartOptions; speed: number } {
   assign('partnersToken', str('partners-token'));
   if (values['refund-keeps-basket']) options.refundMarksDeleted = false;
   if (values['no-gzip']) options.gzip = false;
+  if (values['cache-replies']) options.cacheReplies = true;
   const webhookUrl = str('webhook-url');
   const webhookSecret = str('webhook-secret');
   if ((webhookUrl === undefined) !== (webhookSecret === undefined)) fail('--webhook-url and --webhook-secret go together');

@@ -119,7 +119,14 @@ export async function startSimulator(options: StartOptions = {}): Promise<Simula
     return outcome;
   };
 
-  const { server, url } = await listen(handle, log, options.port ?? 0, options.host ?? DEFAULTS.host, options.gzip ?? true);
+  const { server, url } = await listen(
+    handle,
+    log,
+    options.port ?? 0,
+    options.host ?? DEFAULTS.host,
+    options.gzip ?? true,
+    options.cacheReplies ? new Map() : null,
+  );
   return {
     url,
     apiBaseUrl: `${url}${REST_PREFIX}`,

@@ -190,4 +190,6 @@ export type StartOptions = SimulatorOptions & {
   host?: string;
   /** Gzip responses when the client asks (Accept-Encoding), like the real nginx; default true. */
   gzip?: boolean;
+  /** Benchmarks only: serve each API GET's 200 reply again from memory (frozen clock, no faults). */
+  cacheReplies?: boolean;
 };

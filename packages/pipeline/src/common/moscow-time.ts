@@ -9,6 +9,22 @@ const WIRE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?
  * not a real instant. The wire format is fixed, so it is parsed directly (transforms do this ~30 times per order).
  */
 export function instantMs(ts: string): number | null {
+  // The same timestamps come again and again (an order's updated_at in every line, a show's date in every basket):
+  // a bounded memo turns most of them into one lookup.
+  let ms = instantMemo.get(ts);
+  if (ms === undefined) {
+    ms = parseInstant(ts);
+    if (instantMemo.size >= MEMO_SIZE) instantMemo.clear();
+    instantMemo.set(ts, ms);
+  }
+  return ms;
+}
+
+const MEMO_SIZE = 20_000;
+const instantMemo = new Map<string, number | null>();
+const utcMemo = new Map<string, string>();
+
+function parseInstant(ts: string): number | null {
   const m = WIRE.exec(ts);
   if (!m) {
     const dt = DateTime.fromISO(ts, { setZone: true });
@@ -24,10 +40,16 @@ export function instantMs(ts: string): number | null {
 
 /** `YYYY-MM-DD HH:mm:ss.SSS` in UTC, the form our DateTime64(3, 'UTC') columns take. */
 export function toClickHouseUtc(ts: string): string {
-  const ms = instantMs(ts);
-  if (ms === null) throw new Error(`not a timestamp: ${ts}`);
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  let out = utcMemo.get(ts);
+  if (out === undefined) {
+    const ms = instantMs(ts);
+    if (ms === null) throw new Error(`not a timestamp: ${ts}`);
+    const iso = new Date(ms).toISOString();
+    out = `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+    if (utcMemo.size >= MEMO_SIZE) utcMemo.clear();
+    utcMemo.set(ts, out);
+  }
+  return out;
 }
 
 // Moscow's UTC offset by UTC hour, from luxon's tz database. Moscow's changes (DST before 2011, UTC+4 in 2011–2014,

@@ -21,4 +21,5 @@ export const transformJob = defineJob({
   }),
   jobId: (p) => `${p.runId}|${p.source}|t`,
   retry: { attempts: 5, backoffMs: 1_000 },
+  claimCheck: 'records',
 });

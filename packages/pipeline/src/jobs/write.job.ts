@@ -2,8 +2,11 @@ import { defineJob } from '@qtp/shared';
 import { z } from 'zod';
 import { STREAMS, WRITABLE_TABLES } from '../streams/registry.ts';
 import { QUEUES } from './queues.ts';
+import { rowsCodec } from './rows-codec.ts';
 
-const rows = z.array(z.record(z.string(), z.unknown()));
+/** Rows come from our own transforms: checked as plain objects (their columns are checked by ClickHouse's insert). */
+const row = z.custom<Record<string, unknown>>((r) => typeof r === 'object' && r !== null && !Array.isArray(r), 'a row must be an object');
+const rows = z.array(row);
 
 /** Rows of one page for the batching writer, plus what the run tracker needs once they are confirmed. */
 export const writeJob = defineJob({
@@ -30,6 +33,8 @@ export const writeJob = defineJob({
   }),
   jobId: (p) => `${p.runId}|${p.source}|w`,
   retry: { attempts: 10, backoffMs: 2_000, jitter: 1 },
+  claimCheck: 'rows',
+  claimCodec: rowsCodec,
 });
 
 export type WritePayload = z.output<typeof writeJob.schema>;

@@ -1,5 +1,6 @@
 import { type JobsOptions, type Queue, UnrecoverableError } from 'bullmq';
-import type { z } from 'zod';
+import { z } from 'zod';
+import { type ClaimCheck, type ClaimCodec, storeClaim } from './claim-check.ts';
 
 export type RetryPolicy = {
   /** Total tries, the first included. */
@@ -25,6 +26,13 @@ export type JobDefinition<S extends z.ZodType = z.ZodType> = {
   readonly retention: Retention;
   /** Upper bound for one job's serialised data; job data is meant to stay small (design note 2). */
   readonly maxPayloadBytes: number;
+  /**
+   * Large payloads: this field travels by claim check (stored once in Redis, the job carries its key; see
+   * claim-check.ts). It is validated when enqueued — where it enters the queue — and trusted when processed.
+   */
+  readonly claimCheck: ClaimCheck | null;
+  /** What a worker validates: the whole schema, or without the claim-checked field. */
+  readonly processSchema: z.ZodType;
 };
 
 export type Payload<D extends JobDefinition> = z.output<D['schema']>;
@@ -43,15 +51,30 @@ export function defineJob<S extends z.ZodType>(def: {
   retry?: Partial<RetryPolicy>;
   retention?: Retention;
   maxPayloadBytes?: number;
+  /** The name of a top-level field of an object schema to carry by claim check. */
+  claimCheck?: string;
+  /** How the claimed field is stored (default: as it is, JSON). */
+  claimCodec?: ClaimCodec;
 }): JobDefinition<S> {
   if (!/^[a-z][a-z0-9-]*$/.test(def.queue)) throw new Error(`queue name "${def.queue}" must be kebab-case`);
+  const retention = def.retention ?? DEFAULT_RETENTION;
+  let processSchema: z.ZodType = def.schema;
+  if (def.claimCheck !== undefined) {
+    if (!(def.schema instanceof z.ZodObject) || !(def.claimCheck in def.schema.shape)) {
+      throw new Error(`${def.queue}: claimCheck "${def.claimCheck}" must be a field of an object schema`);
+    }
+    processSchema = (def.schema as z.ZodObject).omit({ [def.claimCheck]: true } as Record<string, true>);
+  }
   return Object.freeze({
     queue: def.queue,
     schema: def.schema,
     jobId: def.jobId,
     retry: { attempts: 8, backoffMs: 2_000, jitter: 1, ...def.retry },
-    retention: def.retention ?? DEFAULT_RETENTION,
+    retention,
     maxPayloadBytes: def.maxPayloadBytes ?? 256 * 1024,
+    // A failed job keeps its claim as long as failed jobs are kept.
+    claimCheck: def.claimCheck === undefined ? null : { field: def.claimCheck, ttlSeconds: retention.failed.ageSeconds, codec: def.claimCodec ?? null },
+    processSchema,
   });
 }
 
@@ -69,11 +92,11 @@ function describe(error: z.ZodError): string {
     .join('; ');
 }
 
-/** Validates a payload against its definition (used when enqueuing and again when processing). */
-export function parsePayload<S extends z.ZodType>(def: JobDefinition<S>, data: unknown): z.output<S> {
-  const parsed = def.schema.safeParse(data);
+/** Validates a payload against its definition (when enqueuing; `schema` = processSchema when processing). */
+export function parsePayload<S extends z.ZodType>(def: JobDefinition<S>, data: unknown, schema: z.ZodType = def.schema): z.output<S> {
+  const parsed = schema.safeParse(data);
   if (!parsed.success) throw new PayloadError(def.queue, describe(parsed.error));
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }
 
 export function buildJobId<S extends z.ZodType>(def: JobDefinition<S>, payload: z.output<S>): string {
@@ -101,12 +124,17 @@ export async function enqueue<S extends z.ZodType>(
 ): Promise<string> {
   if (queue.name !== def.queue) throw new Error(`queue ${queue.name} cannot take ${def.queue} jobs`);
   const data = parsePayload(def, payload);
-  const size = Buffer.byteLength(JSON.stringify(data));
+  const jobId = buildJobId(def, data);
+  const check = def.claimCheck;
+  // Serialised once: the size check measures what goes to Redis.
+  const bulk = check ? (data as Record<string, unknown>)[check.field] : undefined;
+  const body = JSON.stringify(check ? (check.codec ? check.codec.encode(bulk as never) : bulk) : data);
+  const size = Buffer.byteLength(body);
   if (size > def.maxPayloadBytes) {
     throw new UnrecoverableError(`${def.queue} payload of ${size} bytes exceeds ${def.maxPayloadBytes}`);
   }
-  const jobId = buildJobId(def, data);
-  await queue.add(def.queue, data, { ...jobOptions(def, jobId), ...extra });
+  const stored = check ? await storeClaim(queue, check, jobId, data as Record<string, unknown>, body) : data;
+  await queue.add(def.queue, stored, { ...jobOptions(def, jobId), ...extra });
   return jobId;
 }
 
@@ -117,6 +145,7 @@ export async function enqueueMany<S extends z.ZodType>(
   payloads: z.input<S>[],
   extra: Pick<JobsOptions, 'priority' | 'attempts' | 'backoff'> = {},
 ): Promise<string[]> {
+  if (def.claimCheck) throw new Error(`${def.queue} carries its payload by claim check: enqueue its jobs one by one`);
   const jobs = payloads.map((p) => {
     const data = parsePayload(def, p);
     const size = Buffer.byteLength(JSON.stringify(data));

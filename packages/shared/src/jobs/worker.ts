@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { z } from 'zod';
 import { closeRedis, duplicateRedis, isConnectionError, reportRedisError } from '../connections/redis.ts';
 import type { Logger } from '../logging/logger.ts';
+import { dropClaim, loadClaim, registerQueueConnection } from './claim-check.ts';
 import { type JobDefinition, PayloadError, parsePayload } from './job-definition.ts';
 
 /** What a handler reports for expected cases instead of throwing. Errors that should retry are thrown. */
@@ -26,6 +27,7 @@ export type WorkerSettings = {
 
 export function createQueue(def: JobDefinition, connection: Redis, prefix: string): Queue {
   const queue = new Queue(def.queue, { connection, prefix });
+  registerQueueConnection(queue, connection);
   // BullMQ re-emits its connection's errors on the queue; unheard, they would go to console.error.
   queue.on('error', (err) => reportRedisError(connection, err, `queue ${def.queue}`));
   return queue;
@@ -46,7 +48,15 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
       const jobLog = log.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
       let payload: z.output<S>;
       try {
-        payload = parsePayload(def, job.data);
+        if (def.claimCheck) {
+          // The claimed field was validated when enqueued; the envelope is checked here.
+          // (Job data without a claim, e.g. added before claim checks, is validated whole.)
+          const { envelope, bulk } = await loadClaim(settings.connection, def.claimCheck, job.data);
+          payload =
+            bulk === undefined
+              ? parsePayload(def, job.data)
+              : ({ ...(parsePayload(def, envelope, def.processSchema) as object), [def.claimCheck.field]: bulk } as z.output<S>);
+        } else payload = parsePayload(def, job.data);
       } catch (err) {
         if (err instanceof PayloadError) throw new UnrecoverableError(err.message);
         throw err;
@@ -63,6 +73,11 @@ export function startWorker<S extends z.ZodType>(def: JobDefinition<S>, handler:
       ...settings.options,
     },
   );
+  if (def.claimCheck) {
+    worker.on('completed', (job) => {
+      dropClaim(settings.connection, job).catch((err: Error) => log.warn({ jobId: job.id, err: err.message }, 'could not drop a claim; it expires'));
+    });
+  }
   worker.on('failed', (job, err) => {
     log.warn({ jobId: job?.id, attempt: job?.attemptsMade, err }, 'job failed');
   });
