@@ -132,6 +132,7 @@ describe('checkins against ClickHouse: planning and vanished barcodes', () => {
     const rows = listRows(1, [code(1, 1), code(1, 3)], 'r2', NOW);
     for (const [t, r] of Object.entries(rows)) await insert(ch, t, r);
     await checkinsStream.sync.complete?.({
+      tables: checkinsStream.tables,
       clickhouse: ch.client,
       run: { runId: 'r2' } as Parameters<NonNullable<typeof checkinsStream.sync.complete>>[0]['run'],
       now: new Date(NOW + 60_000),

@@ -94,7 +94,13 @@ describe('partner tickets against ClickHouse', () => {
       ),
     );
     const complete = partnerTicketsStream.sync.complete as (ctx: CompleteContext) => Promise<void>;
-    await complete({ clickhouse: ch.client, run: { runId: 'r2' } as CompleteContext['run'], now: new Date('2026-11-21T11:01:00Z'), log });
+    await complete({
+      tables: partnerTicketsStream.tables,
+      clickhouse: ch.client,
+      run: { runId: 'r2' } as CompleteContext['run'],
+      now: new Date('2026-11-21T11:01:00Z'),
+      log,
+    });
     const rows = await (
       await ch.client.query({
         query: `SELECT ticket_id, show_id, is_deleted, vanished_at IS NOT NULL AS vanished FROM ${PARTNER_TABLES.tickets} FINAL ORDER BY ticket_id`,

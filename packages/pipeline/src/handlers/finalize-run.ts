@@ -21,16 +21,17 @@ export async function finalizeRun(runId: string, deps: FinalizeDeps, log: Logger
   const run = await deps.tracker.info(runId);
   if (!run) return;
   const now = deps.now?.() ?? new Date();
-  const { sync } = streamByName(run.stream);
+  const { sync, tables } = streamByName(run.stream);
   const prev = await deps.state.get(run.stream);
   const next = sync.advance(prev, run, now);
   if (deps.dryRun) {
     log.info({ runId, state: next }, 'dry run: would advance the stream state');
     await deps.runs.record(run, 'dry_run', '', now.toISOString());
   } else {
-    if (run.mode !== 'backfill') {
-      await sync.complete?.({ clickhouse: deps.clickhouse, run, now, log });
-      // A backfill re-reads a bounded window: it never moves the stream's state (design note 4).
+    // A backfill re-reads a bounded window and a replay re-derives rows from the raw landing: neither moves the
+    // stream's state (design note 4), nor marks anything vanished (they did not read the whole list).
+    if (run.mode !== 'backfill' && run.mode !== 'replay') {
+      await sync.complete?.({ clickhouse: deps.clickhouse, run, now, log, tables });
       await deps.state.put(next);
     }
     await deps.runs.record(run, 'ok', '', now.toISOString());

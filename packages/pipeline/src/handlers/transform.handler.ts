@@ -2,6 +2,7 @@ import { enqueue, type JobOutcome, type Logger } from '@qtp/shared';
 import type { Queue } from 'bullmq';
 import type { z } from 'zod';
 import { toClickHouseUtc } from '../common/moscow-time.ts';
+import { QUARANTINE_TABLE } from '../common/quarantine.ts';
 import type { transformJob } from '../jobs/transform.job.ts';
 import { type WritePayload, writeJob } from '../jobs/write.job.ts';
 import { streamByName } from '../streams/registry.ts';
@@ -10,8 +11,6 @@ import type { Row } from '../streams/stream.ts';
 export type TransformDeps = { writeQueue: Queue };
 
 type TransformPayload = z.output<typeof transformJob.schema>;
-
-export const QUARANTINE_TABLE = 'quarantine';
 
 /** Validates every record with its stream's transform; bad ones go to quarantine with their reason, the rest go on. */
 export async function handleTransform(p: TransformPayload, deps: TransformDeps, log: Logger): Promise<JobOutcome> {

@@ -1,17 +1,17 @@
 import { z } from 'zod';
-import type { CompleteContext, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
+import type { AnySettings, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
+import { markVanishedTables } from './vanished.repository.ts';
 
 const itemsParams = z.object({ items: z.array(z.object({ key: z.string(), parent: z.record(z.string(), z.unknown()) })) });
 
 /**
  * Per-parent sync (a partition router): the scheduler picks the parents due this run from ClickHouse (e.g. shows
- * by how close they are), within a per-run budget; the fetcher reads each one as a job of its own. `complete` runs
- * once every item of a run is written (e.g. marks what vanished from the parents this run refreshed).
+ * by how close they are), within a per-run budget; the fetcher reads each one as a job of its own. Once every item of
+ * a run is written, declared tables with refresh columns get what vanished from the parents this run refreshed marked.
  */
-export function perParentSync(options: { due(ctx: PrepareContext): Promise<PlannedItem[]>; complete?(ctx: CompleteContext): Promise<void> }): SyncStrategy {
+export function perParentSync<C = AnySettings>(options: { due(ctx: PrepareContext<C>): Promise<PlannedItem[]> }): SyncStrategy<C> {
   return {
-    ...(options.complete ? { complete: options.complete } : {}),
-    kind: 'full-refresh',
+    complete: markVanishedTables,
     modes: ['incremental', 'reconcile'],
     async prepare(ctx) {
       const items = await options.due(ctx);
