@@ -30,7 +30,7 @@ export { SHOWS_TABLE, transformEvent } from './streams/events/events.transform.t
 export { sanitizeOrder } from './streams/orders/orders.allowlist.ts';
 export { ORDER_TABLES, transformOrder } from './streams/orders/orders.transform.ts';
 export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TABLES } from './streams/registry.ts';
-export { type RunMode, rawTableOf, type StreamDefinition, type SyncStrategy, type TableDeclaration } from './streams/stream.ts';
+export { type RecordResult, type RunMode, rawTableOf, type StreamDefinition, type SyncStrategy, type TableDeclaration } from './streams/stream.ts';
 export { createWebhookHandler, startWebhookReceiver, webhookRunId } from './webhooks/webhook-receiver.ts';
 export { startFetcher } from './wiring/fetcher.wiring.ts';
 export { startScheduler } from './wiring/scheduler.wiring.ts';

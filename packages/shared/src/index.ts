@@ -46,6 +46,7 @@ export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export { applyRawRetention, parseRetentionDays } from './migrations/raw-retention.ts';
 export {
   type ApiRequestEvent,
   type InsertEvent,

@@ -28,6 +28,8 @@ export const writeJob = defineJob({
   }),
   jobId: (p) => `${p.runId}|${p.source}|w`,
   retry: { attempts: 10, backoffMs: 2_000, jitter: 1 },
+  // A page's rows and its raw landing rows (the sanitized records again, as JSON).
+  maxPayloadBytes: 1024 * 1024,
 });
 
 export type WritePayload = z.output<typeof writeJob.schema>;
