@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { QUARANTINE_TABLE, rawTableOf, STREAM_DEFINITIONS, WRITABLE_TABLES } from '@qtp/pipeline';
+import { applyRawRetention, createLogger, parseRetentionDays } from '@qtp/shared';
 import { type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEV_FILES, loadCompose, ROOT, serviceEnv } from './support/compose.ts';
@@ -50,6 +51,30 @@ describe('stream declarations match the migrated warehouse', () => {
     expect(raw?.comment).toBe(`raw landing (${mode})`);
     expect(raw?.sorting_key).toBe(mode === 'history' ? '_key, _version' : '_key');
     for (const c of ['_key', '_version', '_run_id', '_source', '_parent', '_fetched_at', 'record']) expect(columns.get(rawTableOf(name))?.has(c)).toBe(true);
+  });
+
+  it('RAW_RETENTION: a TTL on the history landings only, altered only when it changes, 0 = none', async () => {
+    const log = createLogger({ name: 'test', level: 'silent' });
+    const history = STREAM_DEFINITIONS.filter((s) => s.raw?.mode === 'history').map((s) => rawTableOf(s.name));
+    const o = { database: ch.database, log };
+    expect(await applyRawRetention(ch.admin, { ...o, days: parseRetentionDays('400d') })).toEqual([]); // the migration's default
+    expect((await applyRawRetention(ch.admin, { ...o, days: 30 })).sort()).toEqual([...history].sort());
+    expect(await applyRawRetention(ch.admin, { ...o, days: 30 })).toEqual([]);
+    const ttl = async () =>
+      (
+        await (
+          await ch.client.query({
+            query: `SELECT name, engine_full FROM system.tables WHERE database = currentDatabase() AND name LIKE 'raw_%'`,
+            format: 'JSONEachRow',
+          })
+        ).json<{ name: string; engine_full: string }>()
+      )
+        .filter((t) => t.engine_full.includes(' TTL '))
+        .map((t) => t.name);
+    expect((await ttl()).sort()).toEqual([...history].sort());
+    expect((await applyRawRetention(ch.admin, { ...o, days: 0 })).sort()).toEqual([...history].sort());
+    expect(await ttl()).toEqual([]);
+    expect(await applyRawRetention(ch.admin, { ...o, days: 0 })).toEqual([]);
   });
 
   it('the writer accepts exactly the declared tables, the raw landings and quarantine', () => {

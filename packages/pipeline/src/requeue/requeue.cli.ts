@@ -4,7 +4,6 @@ import {
   createQueue,
   createRedis,
   enqueue,
-  formatMs,
   loadConfig,
   logEnv,
   parseCli,
@@ -16,12 +15,11 @@ import {
   usageError,
   withTimeout,
 } from '@qtp/shared';
-import { Queue } from 'bullmq';
 import { z } from 'zod';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { RunTracker } from '../state/run-tracker.ts';
 import { STREAMS, type StreamName, streamByName } from '../streams/registry.ts';
+import { followRun, report } from './follow-run.ts';
 import { parseWindow } from './requeue-window.ts';
 
 const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]]
@@ -33,9 +31,6 @@ const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE
 exit codes: 0 done (or enqueued), 1 run failed, not started, timed out or Redis unreachable, 2 bad arguments`;
 
 const CONNECT_TIMEOUT_MS = 10_000;
-/** A queue the run needs with no live worker for this long ends the wait (rather than waiting for the timeout). */
-const NO_WORKER_GRACE_MS = 15_000;
-const POLL_MS = 500;
 
 const fail = (message: string): never => usageError('requeue', USAGE, message);
 
@@ -78,7 +73,17 @@ try {
     'enqueueing the plan job',
   );
   process.stdout.write(`enqueued ${jobId}${window ? ` (orders created ${window.from} .. ${window.to})` : ''}\n`);
-  if (args.values.wait) process.exitCode = await waitForRun(jobId);
+  if (args.values.wait)
+    process.exitCode = await followRun(jobId, {
+      command: 'requeue',
+      redis,
+      prefix: cfg.QUEUE_PREFIX,
+      planQueue: queue,
+      runQueues: [QUEUES.fetch, QUEUES.transform, QUEUES.write],
+      deadline,
+      timeoutMs,
+      log,
+    });
 } catch (err) {
   process.exitCode = report(`requeue: ${(err as Error).message}`, 1);
 } finally {
@@ -87,97 +92,4 @@ try {
   await closeRedis(redis);
   // Everything is closed; ioredis keeps a refused socket around for 2 s before destroying it.
   process.exit(process.exitCode ?? 0);
-}
-
-/** Follows the plan job to its run, then the run to its end, within the time budget. */
-async function waitForRun(jobId: string): Promise<number> {
-  const watch = workerWatch();
-  try {
-    return await follow(jobId, watch);
-  } finally {
-    await withTimeout(watch.close(), 2_000, 'closing').catch(() => {});
-  }
-}
-
-async function follow(jobId: string, watch: ReturnType<typeof workerWatch>): Promise<number> {
-  const tracker = new RunTracker(redis, cfg.QUEUE_PREFIX);
-  let runId: string | undefined;
-  for (;;) {
-    if (Date.now() >= deadline) {
-      const missing = await withTimeout(watch.missing(runId ? [QUEUES.fetch, QUEUES.transform, QUEUES.write] : [QUEUES.plan]), 2_000, 'workers').catch(
-        () => [],
-      );
-      const why = missing.length ? `; ${describeMissing(missing)}` : '';
-      return report(
-        runId
-          ? `requeue: run ${runId} not finished after ${formatMs(timeoutMs)} (--timeout)${why}; it goes on without this command`
-          : `requeue: plan job ${jobId} not started after ${formatMs(timeoutMs)} (--timeout)${why}; it stays queued`,
-        1,
-      );
-    }
-    await new Promise((r) => setTimeout(r, Math.min(POLL_MS, Math.max(0, deadline - Date.now()))));
-    if (!runId) {
-      const job = await bounded(queue.getJob(jobId), 'reading the plan job').catch(() => undefined);
-      const out = job?.returnvalue as { status?: string; reason?: string; detail?: { runId?: string } } | undefined;
-      if (job?.failedReason) return report(`requeue: plan failed: ${job.failedReason}`, 1);
-      if (out?.status === 'skipped') return report(`requeue: not started: ${out.reason}`, 1);
-      runId = out?.detail?.runId;
-      if (!runId) {
-        const stuck = await watch.stuck([QUEUES.plan]);
-        if (stuck) return report(`requeue: plan job ${jobId} not started: ${describeMissing(stuck)}; it stays queued`, 1);
-      }
-      continue;
-    }
-    const info = await bounded(tracker.info(runId), 'reading the run').catch(() => null);
-    const failed = await bounded(redis.hget(`${cfg.QUEUE_PREFIX}:run:${runId}`, 'failed'), 'reading the run').catch(() => null);
-    if (failed) return report(`requeue: run ${runId} failed: ${failed}`, 1);
-    if (info?.finalized && (await bounded(tracker.lockHolder(info.lock), 'reading the run lock').catch(() => runId)) !== runId) {
-      log.debug({ info }, 'run finished');
-      return report(
-        `run ${runId} done: ${info.done} pages, ${info.fetched} records, ${info.valid} valid, ${info.quarantined} quarantined, ${info.written} rows written`,
-        0,
-      );
-    }
-    const stuck = await watch.stuck([QUEUES.fetch, QUEUES.transform, QUEUES.write]);
-    if (stuck) return report(`requeue: run ${runId} cannot advance: ${describeMissing(stuck)}; it goes on when one starts`, 1);
-  }
-}
-
-/** Which of the queues a run needs have had no live worker for NO_WORKER_GRACE_MS (checked every few seconds). */
-function workerWatch() {
-  const queues = new Map<string, Queue>(Object.values(QUEUES).map((name) => [name, new Queue(name, { connection: redis, prefix: cfg.QUEUE_PREFIX })]));
-  for (const q of queues.values()) q.on('error', () => {});
-  const since = new Map<string, number>();
-  let lastCheck = 0;
-  const missing = async (names: readonly string[]) => {
-    const counts = await Promise.all(names.map((n) => (queues.get(n) as Queue).getWorkersCount()));
-    return names.filter((_, i) => counts[i] === 0);
-  };
-  return {
-    missing,
-    /** The queues (of `names`) without a worker for the whole grace period, or undefined. */
-    stuck: async (names: readonly string[]): Promise<string[] | undefined> => {
-      if (Date.now() - lastCheck < 2_500) return undefined;
-      lastCheck = Date.now();
-      const now = Date.now();
-      const none: string[] = await bounded(missing(names), 'counting workers').catch(() => []);
-      for (const n of names) {
-        if (!none.includes(n)) since.delete(n);
-        else if (!since.has(n)) since.set(n, now);
-      }
-      const stuck = names.filter((n) => now - (since.get(n) ?? now) >= NO_WORKER_GRACE_MS);
-      return stuck.length ? stuck : undefined;
-    },
-    close: () => Promise.all([...queues.values()].map((q) => q.close())),
-  };
-}
-
-function describeMissing(queues: string[]): string {
-  const stage: Record<string, string> = { plan: 'scheduler', fetch: 'fetcher', transform: 'transformer', write: 'writer' };
-  return `no live worker on the ${queues.join(', ')} queue${queues.length > 1 ? 's' : ''} (is the ${queues.map((q) => stage[q] ?? q).join(', ')} running?)`;
-}
-
-function report(line: string, code: number): number {
-  (code === 0 ? process.stdout : process.stderr).write(`${line}\n`);
-  return code;
 }
