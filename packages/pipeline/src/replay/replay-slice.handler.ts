@@ -7,6 +7,12 @@ import type { RunTracker } from '../state/run-tracker.ts';
 import { rawTableOf } from '../streams/stream.ts';
 import { RawRepository } from './raw.repository.ts';
 
+/**
+ * Raw records (with their context) per transform job: larger than a fetched page's chunk, since a replay's write jobs
+ * carry no raw landing rows; the rows made of them stay under the write job's 1 MiB cap.
+ */
+export const REPLAY_CHUNK_BYTES = 160 * 1024;
+
 export type ReplaySliceDeps = {
   clickhouse: ClickHouseClient;
   transformQueue: Queue;
@@ -27,7 +33,7 @@ export async function handleReplaySlice(p: ReplaySlice, deps: ReplaySliceDeps, l
     await new Promise((r) => setTimeout(r, 50));
   }
   const raw = await new RawRepository(deps.clickhouse, rawTableOf(p.stream)).read(p.fromKey, p.toKey, p.window ?? null);
-  const chunks = chunkRecords(raw) as (typeof raw)[];
+  const chunks = chunkRecords(raw, REPLAY_CHUNK_BYTES) as (typeof raw)[];
   const sources = chunks.map((_, i) => (i === 0 ? p.source : `${p.source}|c${i}`));
   await deps.tracker.addUnits(p.runId, sources.slice(1));
   const fetchedAt = (deps.now?.() ?? new Date()).toISOString();
