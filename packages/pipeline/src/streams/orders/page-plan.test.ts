@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rewalkPages } from '../src/streams/orders/orders.sync.ts';
-import { lastPageOf, type PlanInput, pageOfPosition, planPages, rewalkSlice } from '../src/streams/orders/page-plan.ts';
+import { rewalkPages } from './orders.sync.ts';
+import { lastPageOf, type PlanInput, pageOfPosition, planPages, rewalkSlice } from './page-plan.ts';
 
 const base: PlanInput = {
   mode: 'incremental',

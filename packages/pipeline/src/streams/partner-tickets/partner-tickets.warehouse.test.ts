@@ -1,9 +1,9 @@
 import { createLogger } from '@qtp/shared';
 import { type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnerTicketsStream } from '../src/streams/partner-tickets/partner-tickets.stream.ts';
-import { PARTNER_TABLES, transformPartnerRecord } from '../src/streams/partner-tickets/partner-tickets.transform.ts';
-import type { CompleteContext } from '../src/streams/stream.ts';
+import type { CompleteContext } from '../stream.ts';
+import { partnerTicketsStream } from './partner-tickets.stream.ts';
+import { PARTNER_TABLES, transformPartnerRecord } from './partner-tickets.transform.ts';
 
 /** Vanished partner tickets and the sales-by-channel view, against a real ClickHouse. */
 const SALT = 'unit-salt-0123456789';
