@@ -84,6 +84,15 @@ describe('stream declarations match the migrated warehouse', () => {
   });
 });
 
+describe('stream cursors', () => {
+  it('a stream that keeps a cursor in etl_state declares its schema, which refuses a malformed one', () => {
+    const orders = STREAM_DEFINITIONS.find((s) => s.name === 'orders');
+    expect(orders?.sync.cursor?.safeParse({ rewalkPage: 3 }).success).toBe(true);
+    expect(orders?.sync.cursor?.safeParse({ rewalkPage: 0 }).success).toBe(false);
+    expect(orders?.sync.cursor?.safeParse({ page: 3 }).success).toBe(false);
+  });
+});
+
 describe('stream settings are documented and passed on', () => {
   const settingsOf = (s: (typeof STREAM_DEFINITIONS)[number]) => [...s.schedules.map((sc) => sc.env), ...Object.keys(s.settings ?? {})];
   const all = STREAM_DEFINITIONS.flatMap((s) => settingsOf(s).map((k) => [s.name, k] as const));

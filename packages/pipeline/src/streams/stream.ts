@@ -135,6 +135,8 @@ export type CompleteContext = { clickhouse: ClickHouseClient; run: RunInfo; now:
 export type SyncStrategy<C = AnySettings> = {
   /** Modes a run of this stream may have (only incremental syncs take backfill windows). */
   modes: readonly RunMode[];
+  /** The shape of the stream's cursor in etl_state (JSON): checked before it is stored (none: the stream keeps none). */
+  cursor?: z.ZodType;
   /** Discovery parameters from the durable state; null when there is nothing to read this time (an empty run). */
   prepare(ctx: PrepareContext<C>): Promise<Record<string, unknown> | null>;
   /** Fetcher: the pages or items this run reads, and the stream cursor to store once the run is complete. */

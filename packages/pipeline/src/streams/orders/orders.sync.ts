@@ -138,6 +138,7 @@ async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPa
  * whole list on the first load and on reconciliation, bounded creation windows for backfills.
  */
 export const ordersSync: SyncStrategy<OrdersSettings> = {
+  cursor: cursorSchema,
   modes: ['incremental', 'reconcile', 'backfill'],
   prepare,
   discover,
