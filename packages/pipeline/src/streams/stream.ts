@@ -72,14 +72,17 @@ export type TransformContext = {
 
 /** A page of a list endpoint, as planned by a sync strategy and carried by one fetch job. */
 export type PlannedPage = {
-  /** new / changed: filtered queries of an incremental sync; window: a backfill's filter; list: an unfiltered page. */
-  query: 'new' | 'changed' | 'window' | 'list';
+  /** Which of the strategy's queries the page belongs to (part of its source id): `list` for an unfiltered page. */
+  query: string;
   page: number;
   where?: Array<{ column: string; operator?: string; value?: unknown }>;
   orderBy?: Record<string, 'asc' | 'desc'>;
-  /** Tail walk: if every id on this page is above this one, the page before is read too (the list shifted). */
-  stopBelowId?: number;
+  /** Opaque to the stages: what the stream's sync strategy wants back in `afterPage` (e.g. the orders' tail walk). */
+  meta?: Record<string, string | number | boolean | null>;
 };
+
+/** Fetcher side, after a page was read: the page as planned, and its records as the API sent them. */
+export type AfterPageContext = { unit: PlannedPage; data: unknown[] };
 
 /** One request (or a few) about one parent record, e.g. a show's seats: carried by one fetch job. */
 export type ParentRef = Record<string, string | number | boolean | null>;
@@ -141,6 +144,8 @@ export type SyncStrategy<C = AnySettings> = {
   prepare(ctx: PrepareContext<C>): Promise<Record<string, unknown> | null>;
   /** Fetcher: the pages or items this run reads, and the stream cursor to store once the run is complete. */
   discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number }; cursor?: string }>;
+  /** After a page was read: more pages of the run to read (e.g. the page before, when the list shifted). */
+  afterPage?(ctx: AfterPageContext): PlannedPage[];
   /** Extra work after a complete run, before the state moves (a full refresh marks rows that vanished upstream). */
   complete?(ctx: CompleteContext): Promise<void>;
   /** The stream's state after a complete run (not called for backfills, which never move it). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Condition } from '../../common/api.port.ts';
 import { toApiTimestamp } from '../../common/moscow-time.ts';
 import { durationSetting } from '../../config/settings.ts';
-import type { DiscoverContext, PlannedPage, PrepareContext, SettingsOf, SyncStrategy } from '../stream.ts';
+import type { AfterPageContext, DiscoverContext, PlannedPage, PrepareContext, SettingsOf, SyncStrategy } from '../stream.ts';
 import { searchWindowPages, windowWhere } from './backfill-plan.ts';
 import { firstOrderCreatedSince, ordersBelow } from './orders-position.repository.ts';
 import { lastPageOf, planPages, rewalkSlice } from './page-plan.ts';
@@ -119,6 +119,24 @@ async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; p
   return { units: pages, paging, cursor: JSON.stringify({ rewalkPage: next }) };
 }
 
+const numericId = (r: unknown): number | null => {
+  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : null;
+};
+
+/**
+ * Tail walk of the unfiltered id-ascending list: if every id on the first tail page is above the high-water id
+ * (`meta.stopBelowId`), the list shifted and the page before may hold orders not seen yet, so it is read too (and
+ * checked the same way).
+ */
+export function tailWalk(ctx: AfterPageContext): PlannedPage[] {
+  const stop = ctx.unit.meta?.stopBelowId;
+  if (typeof stop !== 'number' || ctx.unit.page <= 1) return [];
+  const ids = ctx.data.map(numericId).filter((id): id is number => id !== null);
+  if (ids.length === 0 || Math.min(...ids) <= stop) return [];
+  return [{ ...ctx.unit, page: ctx.unit.page - 1 }];
+}
+
 /** Backfill: the window filter when the server honours it, else a binary search of the id-ascending list. */
 async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPage: number }): Promise<PlannedPage[]> {
   const window = ctx.window as { from: string; to: string };
@@ -139,6 +157,7 @@ async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPa
  */
 export const ordersSync: SyncStrategy<OrdersSettings> = {
   cursor: cursorSchema,
+  afterPage: tailWalk,
   modes: ['incremental', 'reconcile', 'backfill'],
   prepare,
   discover,
