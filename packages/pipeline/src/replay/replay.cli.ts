@@ -1,26 +1,10 @@
-import {
-  closeRedis,
-  createLogger,
-  createQueue,
-  createRedis,
-  enqueue,
-  loadConfig,
-  logEnv,
-  parseCli,
-  parseDuration,
-  redisAddress,
-  redisEnv,
-  redisReady,
-  unknownNames,
-  usageError,
-  withTimeout,
-} from '@qtp/shared';
+import { closeRedis, createLogger, createQueue, createRedis, enqueue, loadConfig, logEnv, redisAddress, redisEnv, redisReady, withTimeout } from '@qtp/shared';
 import { z } from 'zod';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { QUEUES } from '../jobs/queues.ts';
 import { followRun, report } from '../requeue/follow-run.ts';
-import { parseWindow } from '../requeue/requeue-window.ts';
-import { STREAMS, type StreamName } from '../streams/registry.ts';
+import { parseRunCliArgs } from '../requeue/run-cli-args.ts';
+import { STREAMS } from '../streams/registry.ts';
 
 const USAGE = `usage: pnpm replay <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]]
   <stream>                    re-derive the stream's tables from its raw landing (raw_qtickets_<stream>) through the
@@ -34,23 +18,8 @@ const USAGE = `usage: pnpm replay <${STREAMS.join('|')}> [--from DATE --to DATE]
 exit codes: 0 done (or enqueued), 1 replay failed, not started, timed out or Redis unreachable, 2 bad arguments`;
 
 const CONNECT_TIMEOUT_MS = 10_000;
-const fail = (message: string): never => usageError('replay', USAGE, message);
 
-const args = parseCli('replay', USAGE, { from: { type: 'string' }, to: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
-if (args.positionals.length !== 1) fail(args.positionals.length === 0 ? 'name one stream' : 'name only one stream');
-const stream = args.positionals[0] as StreamName;
-const unknown = unknownNames('stream', [stream], STREAMS);
-if (unknown) fail(unknown);
-if ((args.values.from === undefined) !== (args.values.to === undefined)) fail('give both --from and --to, or neither');
-let window: { from: string; to: string } | undefined;
-let timeoutMs = 30 * 60_000;
-try {
-  window = args.values.from && args.values.to ? parseWindow(args.values.from, args.values.to) : undefined;
-  if (args.values.timeout !== undefined) timeoutMs = parseDuration(args.values.timeout, '--timeout');
-} catch (err) {
-  fail((err as Error).message);
-}
-if (timeoutMs <= 0) fail('--timeout must be more than 0');
+const { stream, window, wait, timeoutMs } = parseRunCliArgs('replay', USAGE);
 
 const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
 const log = createLogger({ name: 'replay', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
@@ -66,7 +35,7 @@ try {
     'enqueueing the plan job',
   );
   process.stdout.write(`enqueued ${jobId}${window ? ` (record versions ${window.from} .. ${window.to})` : ''}\n`);
-  if (args.values.wait)
+  if (wait)
     process.exitCode = await followRun(jobId, {
       command: 'replay',
       redis,

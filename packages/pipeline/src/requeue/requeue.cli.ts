@@ -6,21 +6,18 @@ import {
   enqueue,
   loadConfig,
   logEnv,
-  parseCli,
-  parseDuration,
   redisAddress,
   redisEnv,
   redisReady,
-  unknownNames,
   usageError,
   withTimeout,
 } from '@qtp/shared';
 import { z } from 'zod';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { QUEUES } from '../jobs/queues.ts';
-import { STREAMS, type StreamName, streamByName } from '../streams/registry.ts';
+import { STREAMS, streamByName } from '../streams/registry.ts';
 import { followRun, report } from './follow-run.ts';
-import { parseWindow } from './requeue-window.ts';
+import { parseRunCliArgs } from './run-cli-args.ts';
 
 const USAGE = `usage: pnpm requeue <${STREAMS.join('|')}> [--from DATE --to DATE] [--wait [--timeout 30m]]
   orders --from 2026-10-01 --to 2026-10-07   re-read orders created on those Moscow days (both included); never moves the stream's state
@@ -34,24 +31,9 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const fail = (message: string): never => usageError('requeue', USAGE, message);
 
-const args = parseCli('requeue', USAGE, { from: { type: 'string' }, to: { type: 'string' }, wait: { type: 'boolean' }, timeout: { type: 'string' } });
-if (args.positionals.length !== 1) fail(args.positionals.length === 0 ? 'name one stream' : 'name only one stream');
-const stream = args.positionals[0] as StreamName;
-const unknown = unknownNames('stream', [stream], STREAMS);
-if (unknown) fail(unknown);
-if ((args.values.from === undefined) !== (args.values.to === undefined)) fail('give both --from and --to, or neither');
-let window: { from: string; to: string } | undefined;
-let timeoutMs = 30 * 60_000;
-try {
-  window = args.values.from && args.values.to ? parseWindow(args.values.from, args.values.to) : undefined;
-  if (args.values.timeout !== undefined) timeoutMs = parseDuration(args.values.timeout, '--timeout');
-} catch (err) {
-  fail((err as Error).message);
-}
+const { stream, window, wait, timeoutMs, from } = parseRunCliArgs('requeue', USAGE);
 if (window && !streamByName(stream).sync.modes.includes('backfill')) fail(`${stream} cannot be backfilled by date (only incremental streams can)`);
-if (window && Date.parse(window.from) > Date.now())
-  fail(`--from ${args.values.from} is in the future (the window starts ${window.from}): nothing to re-read yet`);
-if (timeoutMs <= 0) fail('--timeout must be more than 0');
+if (window && Date.parse(window.from) > Date.now()) fail(`--from ${from} is in the future (the window starts ${window.from}): nothing to re-read yet`);
 
 const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
 const log = createLogger({ name: 'requeue', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
@@ -73,7 +55,7 @@ try {
     'enqueueing the plan job',
   );
   process.stdout.write(`enqueued ${jobId}${window ? ` (orders created ${window.from} .. ${window.to})` : ''}\n`);
-  if (args.values.wait)
+  if (wait)
     process.exitCode = await followRun(jobId, {
       command: 'requeue',
       redis,
