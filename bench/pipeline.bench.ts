@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startClickHouse } from '@qtp/embedded';
-import { BatchWriter, sanitizeOrder, TABLES, transformOrder } from '@qtp/pipeline';
+import { BatchWriter, ORDER_TABLES, sanitizeOrder, transformOrder } from '@qtp/pipeline';
 import { createQTicketsClient } from '@qtp/qtickets-client';
 import { createClickHouse, createClickHouseAdmin, createLogger, Migrator } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
@@ -91,7 +91,7 @@ try {
     });
     t0 = performance.now();
     const jobs: Promise<void>[] = [];
-    for (let i = 0; i < rows.length; i += 50) jobs.push(writer.write(`bench-${batchRows}-${i}`, { [TABLES.orderLines]: rows.slice(i, i + 50) }));
+    for (let i = 0; i < rows.length; i += 50) jobs.push(writer.write(`bench-${batchRows}-${i}`, { [ORDER_TABLES.lines]: rows.slice(i, i + 50) }));
     await Promise.all(jobs);
     const wMs = ms(t0);
     rates[batchRows] = rows.length / (wMs / 1000);

@@ -7,6 +7,7 @@ import { describe, expect, inject, it } from 'vitest';
 const ROOT = resolve(import.meta.dirname, '..');
 const COMMANDS: Record<string, string> = {
   requeue: 'packages/pipeline/src/requeue/requeue.cli.ts',
+  replay: 'packages/pipeline/src/replay/replay.cli.ts',
   runs: 'packages/status/src/runs.cli.ts',
   status: 'packages/status/src/status.cli.ts',
   migrate: 'packages/shared/src/migrations/migrate.cli.ts',
@@ -29,6 +30,7 @@ describe('every command', () => {
 
   it.each([
     ['requeue', ['--bogus', 'orders']],
+    ['replay', ['--bogus', 'orders']],
     ['status', ['--bogus']],
     ['migrate', ['sideways']],
     ['start', ['--bogus']],
@@ -53,6 +55,7 @@ describe('through ./pnpmw (as the README runs them)', () => {
 describe('stream names', () => {
   it.each([
     ['requeue', ['tickets']],
+    ['replay', ['tickets']],
     ['status', ['orders', 'tickets', '--check']],
   ])('%s names the unknown stream and the known ones (exit 2)', async (command, args) => {
     const r = await run(command, args);
@@ -95,6 +98,21 @@ describe('requeue', () => {
       /^requeue: plan job events\|plan\|reconcile\|cli-\d+ not started after 3 s \(--timeout\); no live worker on the plan queue \(is the scheduler running\?\); it stays queued\n$/,
     );
     expect(r.code).toBe(1);
+  });
+});
+
+describe('replay', () => {
+  it('--wait with no scheduler running ends at the timeout with one line saying so', async () => {
+    const r = await run('replay', ['orders', '--wait', '--timeout', '3s'], { REDIS_URL: inject('redisUrl'), QUEUE_PREFIX: uniqueName('cli') });
+    expect(r.out).toMatch(/^enqueued orders\|plan\|replay\|cli-\d+\n$/);
+    expect(r.err).toMatch(/^replay: plan job orders\|plan\|replay\|cli-\d+ not started after 3 s \(--timeout\); no live worker on the plan queue/);
+    expect(r.code).toBe(1);
+  });
+
+  it('a window must be whole and ordered', async () => {
+    const r = await run('replay', ['orders', '--from', '2026-10-07', '--to', '2026-10-01']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('replay: --from (2026-10-07) must be before --to (2026-10-01)');
   });
 });
 

@@ -1,4 +1,4 @@
-import { TABLES } from '@qtp/pipeline';
+import { WRITABLE_TABLES } from '@qtp/pipeline';
 import { type ClickHouseClient, createLogger, readMigrations, renderSql, splitStatements } from '@qtp/shared';
 import { MIGRATIONS_DIR, type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,7 +46,7 @@ async function parses(sql: string): Promise<string> {
 
 describe('access-management migrations, parsed by ClickHouse', () => {
   it('exist and are marked', () => {
-    expect(accessFiles.map((f) => f.file)).toEqual(['0004_roles.sql', '0013_roles_dimension_grants.sql', '0036_schema_migrations_grant.sql']);
+    expect(accessFiles.map((f) => f.file)).toEqual(['0004_roles.sql', '0013_roles_dimension_grants.sql', '0036_schema_migrations_grant.sql', '0041_raw_landing_grants.sql']);
   });
 
   it.each([
@@ -99,11 +99,11 @@ describe('grants cover what the apps touch, and no more', () => {
 
   it('etl_writer: every table the writer and the scheduler use exists and is covered, future dim_* tables too', () => {
     const names = new Set(tables.map((t) => t.name));
-    for (const t of [...Object.values(TABLES), 'etl_state', 'meta_job_runs']) {
+    for (const t of [...WRITABLE_TABLES, 'etl_state', 'meta_job_runs']) {
       expect(names.has(t), t).toBe(true);
       expect(granted('etl_writer', 'INSERT', t) && granted('etl_writer', 'SELECT', t), t).toBe(true);
     }
-    for (const t of ['stg_qtickets_api_new_stream', 'dim_customers']) expect(granted('etl_writer', 'INSERT', t), t).toBe(true);
+    for (const t of ['stg_qtickets_api_new_stream', 'dim_customers', 'raw_qtickets_new_stream']) expect(granted('etl_writer', 'INSERT', t), t).toBe(true);
   });
 
   it('etl_writer cannot touch the migrations bookkeeping or read the views', () => {

@@ -1,4 +1,6 @@
-import { TABLES } from '@qtp/pipeline';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { ORDER_TABLES } from '@qtp/pipeline';
 import { createQTicketsClient } from '@qtp/qtickets-client';
 import { createLogger } from '@qtp/shared';
 import { count } from '@qtp/testing';
@@ -36,7 +38,7 @@ describe.each([false, true])('backfill of a date range (server ignores filters: 
       }
     }
     expect(expected.length).toBeGreaterThan(150);
-    const loaded = await (await h.ch.client.query({ query: `SELECT DISTINCT order_id FROM ${TABLES.orders}`, format: 'JSONEachRow' })).json<{
+    const loaded = await (await h.ch.client.query({ query: `SELECT DISTINCT order_id FROM ${ORDER_TABLES.orders}`, format: 'JSONEachRow' })).json<{
       order_id: string;
     }>();
     const ids = new Set(loaded.map((r) => Number(r.order_id)));

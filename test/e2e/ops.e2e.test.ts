@@ -45,7 +45,8 @@ describe('ops on a running pipeline', () => {
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
     const text = await (await fetch(`${server.url}/metrics`)).text();
     for (const queue of Object.values(QUEUES)) {
-      expect(sample(text, METRIC_NAMES.jobsCompleted, { queue }), queue).toBeGreaterThan(0);
+      // the replay queue has jobs only during replays
+      if (queue !== QUEUES.replay) expect(sample(text, METRIC_NAMES.jobsCompleted, { queue }), queue).toBeGreaterThan(0);
       expect(sample(text, METRIC_NAMES.queueWorkers, { queue }), queue).toBe(1);
       expect(sample(text, METRIC_NAMES.queueJobs, { queue, state: 'waiting' }), queue).toBe(0);
     }

@@ -1,4 +1,4 @@
-import { RunTracker, TABLES } from '@qtp/pipeline';
+import { ORDER_TABLES, RunTracker } from '@qtp/pipeline';
 import { count } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dashboardByDay, type Harness, logCollector, startAll, startHarness, truthByDay } from './pipeline-harness.ts';
@@ -26,7 +26,7 @@ describe('orders when the server ignores where filters (the other reading of con
     const runId = await h.run();
     expect(logs.text()).toContain('server ignored the filter');
     const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
-    expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
+    expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${ORDER_TABLES.orders}`)).toBe(valid);
     // a tail walk (from the page of the first order in the 48 h look-back), not a walk of the whole list
     const run = await new RunTracker(h.r.redis, h.r.prefix).info(runId);
     const lastPage = Math.ceil(h.sim.orderIds().length / 50);
@@ -39,8 +39,8 @@ describe('orders when the server ignores where filters (the other reading of con
     await h.run();
     await h.run('reconcile');
     expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
-    expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines} FINAL`)).toBe(
-      await count(h.ch, `SELECT uniqExact(basket_id) FROM ${TABLES.orderLines}`),
+    expect(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.lines} FINAL`)).toBe(
+      await count(h.ch, `SELECT uniqExact(basket_id) FROM ${ORDER_TABLES.lines}`),
     );
   });
 });

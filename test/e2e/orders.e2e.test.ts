@@ -1,4 +1,4 @@
-import { moscowDate, TABLES, writeJob } from '@qtp/pipeline';
+import { moscowDate, ORDER_TABLES, SHOWS_TABLE, writeJob } from '@qtp/pipeline';
 import { createQueue, redeliver } from '@qtp/shared';
 import { count } from '@qtp/testing';
 import type { Job } from 'bullmq';
@@ -11,10 +11,14 @@ const logs = logCollector();
 async function expectTruth(h: Harness) {
   expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
   // no duplicates survive FINAL, and no stale version wins: one row per natural key
-  expect(await count(h.ch, `SELECT count() FROM ${TABLES.orders} FINAL`)).toBe(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`));
-  expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines} FINAL`)).toBe(await count(h.ch, `SELECT uniqExact(basket_id) FROM ${TABLES.orderLines}`));
+  expect(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.orders} FINAL`)).toBe(
+    await count(h.ch, `SELECT uniqExact(order_id) FROM ${ORDER_TABLES.orders}`),
+  );
+  expect(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.lines} FINAL`)).toBe(
+    await count(h.ch, `SELECT uniqExact(basket_id) FROM ${ORDER_TABLES.lines}`),
+  );
   const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
-  expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
+  expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${ORDER_TABLES.orders}`)).toBe(valid);
 }
 
 describe('orders end to end: simulator → scheduler → fetcher → transformer → writer → ClickHouse', () => {
@@ -43,7 +47,7 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     await h.run('reconcile', 120_000, 'events');
     const shows = await (
       await h.ch.client.query({
-        query: `SELECT show_id, toString(show_date_msk) AS d, start_at FROM ${TABLES.shows} FINAL ORDER BY show_id`,
+        query: `SELECT show_id, toString(show_date_msk) AS d, start_at FROM ${SHOWS_TABLE} FINAL ORDER BY show_id`,
         format: 'JSONEachRow',
       })
     ).json<{ show_id: string; d: string }>();
@@ -54,7 +58,7 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
     const firstShow = (apiEvents as { data: Array<{ shows: Array<{ id: number; start_date: string }> }> }).data[0]?.shows[0];
     expect(shows.find((s) => Number(s.show_id) === firstShow?.id)?.d).toBe(moscowDate(firstShow?.start_date ?? ''));
     expect(await count(h.ch, 'SELECT countIf(show_date_msk IS NULL) FROM v_sales_latest')).toBe(0);
-    expect(await count(h.ch, 'SELECT count() FROM v_sales_latest')).toBe(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines} FINAL`));
+    expect(await count(h.ch, 'SELECT count() FROM v_sales_latest')).toBe(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.lines} FINAL`));
     const byShowDay = await count(h.ch, 'SELECT sum(tickets_sold) FROM v_sales_by_show_day');
     expect(byShowDay).toBe(truthByDay(h.sim).reduce((n, d) => n + d.tickets_sold, 0));
   });
@@ -186,13 +190,13 @@ describe('orders end to end: simulator → scheduler → fetcher → transformer
   });
 
   it('DRY_RUN runs every stage but writes nothing and does not move the state', async () => {
-    const rowsBefore = await count(h.ch, `SELECT count() FROM ${TABLES.orderLines}`);
+    const rowsBefore = await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.lines}`);
     const stateBefore = await (await h.ch.client.query({ query: 'SELECT * FROM etl_state FINAL', format: 'JSONEachRow' })).json();
     h.env.DRY_RUN = 'true';
     await h.start('writer');
     h.sim.advance(DAY);
     await h.run();
-    expect(await count(h.ch, `SELECT count() FROM ${TABLES.orderLines}`)).toBe(rowsBefore);
+    expect(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.lines}`)).toBe(rowsBefore);
     expect(await (await h.ch.client.query({ query: 'SELECT * FROM etl_state FINAL', format: 'JSONEachRow' })).json()).toEqual(stateBefore);
     expect(logs.text()).toContain('dry run: would insert');
     h.env.DRY_RUN = 'false';

@@ -34,6 +34,8 @@ export type Harness = {
   run: (mode?: 'incremental' | 'reconcile', timeoutMs?: number, stream?: StreamName) => Promise<string>;
   /** Triggers a run and waits until it has failed and released the stream; returns its id. */
   runExpectingFailure: (timeoutMs?: number, stream?: StreamName, mode?: 'incremental' | 'reconcile') => Promise<string>;
+  /** Replays a stream from its raw landing (as `pnpm replay` does) and waits until the run is complete. */
+  replay: (stream: StreamName, timeoutMs?: number, window?: { from: string; to: string }) => Promise<string>;
   close: () => Promise<void>;
 };
 
@@ -77,7 +79,7 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
         ? createPartnersClient({ baseUrl: sim.partnersBaseUrl, partnerKey, logger: log, retry: { baseDelayMs: 5, maxDelayMs: 50 } })
         : null;
       s = startFetcher(parseConfig(fetcherEnv, env), { redis: r.redis, log, api, partners, verifyFilter, now });
-    } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log });
+    } else if (name === 'transformer') s = startTransformer(parseConfig(transformerEnv, env), { redis: r.redis, log, ...extra });
     else s = startWriter(parseConfig(writerEnv, env), { redis: r.redis, clickhouse: ch.client, log, now, ...extra });
     stages.set(name, s);
     return s;
@@ -89,11 +91,12 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   };
   const tracker = new RunTracker(r.redis, r.prefix);
   let seq = 0;
-  const trigger = async (mode: 'incremental' | 'reconcile', stream: StreamName = 'orders') => {
+  const trigger = async (mode: 'incremental' | 'reconcile' | 'replay', stream: StreamName = 'orders', window?: { from: string; to: string }) => {
     const scheduler = stages.get('scheduler') as (Stage & { planQueue?: Queue }) | undefined;
     if (!scheduler?.planQueue) throw new Error('scheduler stage not started');
     seq += 1;
-    return { queue: scheduler.planQueue, jobId: await enqueue(scheduler.planQueue, planRunJob, { stream, mode, requestId: `t${seq}` }), stream };
+    const jobId = await enqueue(scheduler.planQueue, planRunJob, { stream, mode, requestId: `t${seq}`, ...(window ? { window } : {}) });
+    return { queue: scheduler.planQueue, jobId, stream };
   };
   /** Polls until `done(runId)`; the run id comes from the plan job's return value. */
   const waitFor = async (t: { queue: Queue; jobId: string; stream: StreamName }, done: (runId: string) => Promise<boolean>, timeoutMs: number) => {
@@ -120,7 +123,11 @@ export async function startHarness(simOptions: SimulatorOptions, logDestination?
   const runExpectingFailure: Harness['runExpectingFailure'] = async (timeoutMs = 60_000, stream = 'orders', mode = 'incremental') => {
     return waitFor(await trigger(mode, stream), async (id) => (await r.redis.hexists(`${r.prefix}:run:${id}`, 'failed')) === 1, timeoutMs);
   };
+  const replay: Harness['replay'] = async (stream, timeoutMs = 120_000, window) => {
+    return waitFor(await trigger('replay', stream, window), async (id) => !!(await tracker.info(id))?.finalized, timeoutMs);
+  };
   return {
+    replay,
     sim,
     ch,
     r,

@@ -2,6 +2,7 @@ export type { Condition, FilterVerifier, ListPageResult, PartnersApi, QTicketsAp
 export { barcodeHash } from './common/barcode-secret.ts';
 export { hashClientId } from './common/client-hash.ts';
 export { moscowDate, toApiTimestamp, toClickHouseUtc } from './common/moscow-time.ts';
+export { QUARANTINE_TABLE } from './common/quarantine.ts';
 export {
   type FetcherConfig,
   fetcherEnv,
@@ -30,8 +31,7 @@ export { SHOWS_TABLE, transformEvent } from './streams/events/events.transform.t
 export { sanitizeOrder } from './streams/orders/orders.allowlist.ts';
 export { ORDER_TABLES, transformOrder } from './streams/orders/orders.transform.ts';
 export { STREAM_DEFINITIONS, STREAMS, type StreamName, streamByName, WRITABLE_TABLES } from './streams/registry.ts';
-export type { RunMode, StreamDefinition, SyncStrategy } from './streams/stream.ts';
-export { TABLES } from './streams/tables.ts';
+export { type RecordResult, type RunMode, rawTableOf, type StreamDefinition, type SyncStrategy, type TableDeclaration } from './streams/stream.ts';
 export { ChangeBuffer } from './webhooks/change-buffer.ts';
 export { type BufferedChange, type CheckedChange, changeOfDelivery, checkChange, recordOfBody } from './webhooks/webhook-body.ts';
 export { decide, WebhookDrain } from './webhooks/webhook-drain.ts';

@@ -67,6 +67,7 @@ export { REDACTED, redactString, redactValue } from './logging/redact.ts';
 export { type MigrateConfig, migrateEnv } from './migrations/migrate.config.ts';
 export { assertAdditive, type MigrationFile, readMigrations, renderSql, splitStatements } from './migrations/migration-files.ts';
 export { MigrationError, type MigrationState, Migrator, type MigratorOptions } from './migrations/migrator.ts';
+export { applyRawRetention, parseRetentionDays } from './migrations/raw-retention.ts';
 export { checkSchema, guardSchema, MIGRATIONS_DIR, type SchemaCheck, type SchemaGuardOptions } from './migrations/schema-check.ts';
 export {
   type ApiRequestEvent,

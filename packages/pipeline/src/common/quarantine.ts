@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 
+/** Where records that failed validation go (migration 0003), for every stream. */
+export const QUARANTINE_TABLE = 'quarantine';
+
 /** A record that failed validation: filed under its key with the reason and its (PII-free) content. */
 export type TransformFailure = { kind: 'quarantine'; recordKey: string; reason: string; raw: string };
 

@@ -33,6 +33,10 @@ export const schedulerEnv = z.object({
   ...streamSettings,
   SCHEDULE_TZ: z.string().default('Europe/Moscow'),
   RUN_TIMEOUT: durationSetting.default(2 * 3_600_000),
+  /** Replays: raw records per slice job (one ClickHouse read, one or a few transform jobs). */
+  REPLAY_SLICE_RECORDS: intFromEnv(1, 100_000).default(500),
+  /** Replays: a slice waits while this many transform jobs wait, so Redis holds a bounded share of a replay. */
+  REPLAY_MAX_QUEUED: intFromEnv(1, 100_000).default(64),
 });
 
 export const fetcherEnv = z.object({
@@ -56,6 +60,17 @@ export const transformerEnv = z.object({
   ...ops('transformer'),
   ...redisEnv,
   TRANSFORM_CONCURRENCY: intFromEnv(1, 256).default(4),
+  /**
+   * Which streams land their sanitized records in raw_qtickets_<stream> (what `pnpm replay` re-derives from): `all`,
+   * `none`, or stream names, comma-separated. Off, a stream cannot be replayed for the records it loads meanwhile.
+   */
+  RAW_LANDING: z
+    .string()
+    .regex(/^(all|none|[a-z_]+(\s*,\s*[a-z_]+)*)$/, 'must be all, none, or stream names separated by commas')
+    .refine((v) => ['all', 'none'].includes(v) || v.split(',').every((s) => STREAM_DEFINITIONS.some((d) => d.name === s.trim())), {
+      message: `names a stream that does not exist (streams: ${STREAM_DEFINITIONS.map((d) => d.name).join(', ')})`,
+    })
+    .default('all'),
 });
 
 export const writerEnv = z.object({

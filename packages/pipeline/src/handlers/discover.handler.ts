@@ -48,9 +48,7 @@ export async function handleDiscover(p: DiscoverPayload, deps: DiscoverDeps, log
     ...(p.window ? { window: p.window } : {}),
   });
   const payloads = units.map((u): PagePayload | ItemPayload =>
-    u.query === 'item'
-      ? { kind: 'item', runId: p.runId, stream: p.stream, key: u.key, parent: u.parent }
-      : { kind: 'page', runId: p.runId, stream: p.stream, ...u },
+    'parent' in u ? { kind: 'item', runId: p.runId, stream: p.stream, key: u.key, parent: u.parent } : { kind: 'page', runId: p.runId, stream: p.stream, ...u },
   );
   // Register the units before enqueuing them, so the run can never look complete before it is.
   await deps.tracker.plan(p.runId, payloads.map(unitSource), paging, cursor);

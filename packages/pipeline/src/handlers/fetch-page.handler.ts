@@ -18,11 +18,6 @@ export type FetchPageDeps = {
   now?: () => Date;
 };
 
-const numericId = (r: unknown): number | null => {
-  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
-  return typeof id === 'number' ? id : null;
-};
-
 /** One page: fetch, verify the filter, drop PII at this boundary, hand the records to the transformer. */
 export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: Logger): Promise<JobOutcome> {
   const stream = streamByName(p.stream);
@@ -40,15 +35,12 @@ export async function handleFetchPage(p: PagePayload, deps: FetchPageDeps, log: 
     );
   }
 
-  // Tail walk: if the list shifted so that this page starts above the high-water id, also read the page before.
-  if (p.stopBelowId !== undefined && p.page > 1) {
-    const ids = page.data.map(numericId).filter((id): id is number => id !== null);
-    if (ids.length > 0 && Math.min(...ids) > p.stopBelowId) {
-      const prev: PagePayload = { ...p, page: p.page - 1 };
-      await deps.tracker.plan(p.runId, [pageSource(prev)], { total: page.paging.total, perPage: page.paging.perPage });
-      await enqueue(deps.fetchQueue, fetchJob, prev, unitJobOptions(stream.priority, deps.unitRetry));
-      log.info({ page: prev.page }, 'page starts above the high-water id: extending the walk backwards');
-    }
+  // More pages the stream's sync strategy wants after this one (orders: the tail walk when the list shifted).
+  for (const unit of stream.sync.afterPage?.({ unit: p, data: page.data }) ?? []) {
+    const next: PagePayload = { kind: 'page', runId: p.runId, stream: p.stream, ...unit };
+    await deps.tracker.plan(p.runId, [pageSource(next)], { total: page.paging.total, perPage: page.paging.perPage });
+    await enqueue(deps.fetchQueue, fetchJob, next, unitJobOptions(stream.priority, deps.unitRetry));
+    log.info({ query: next.query, page: next.page }, 'the sync strategy extends the walk');
   }
 
   const records = page.data.map((r) => stream.sanitize(r, { piiSalt: deps.piiSalt }));

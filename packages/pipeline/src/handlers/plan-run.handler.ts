@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { fetchJob } from '../jobs/fetch.job.ts';
 import type { planRunJob } from '../jobs/plan-run.job.ts';
 import type { RunStages } from '../state/run-stages.ts';
+import { planReplay } from '../replay/replay-plan.ts';
 import type { RunTracker } from '../state/run-tracker.ts';
 import type { RunsRepository } from '../state/runs.repository.ts';
 import type { StateRepository } from '../state/state.repository.ts';
@@ -18,6 +19,9 @@ export type PlanDeps = {
   runs: RunsRepository;
   clickhouse: ClickHouseClient;
   fetchQueue: Queue;
+  /** Replay runs: where their slices are enqueued, and how many raw records one slice holds. */
+  replayQueue?: Queue;
+  replaySliceRecords?: number;
   /** The scheduler's settings; each stream's sync strategy reads its own (e.g. LOOKBACK_ORDERS). */
   config: Record<string, unknown>;
   /** A run holding the lock longer than this is considered dead and a new one may start. */
@@ -25,8 +29,9 @@ export type PlanDeps = {
   now?: () => Date;
 };
 
+const RUN_ID_MODE: Record<string, string> = { incremental: 'inc', backfill: 'bf', replay: 'rep' };
 export const runIdFor = (stream: string, mode: string, at: Date) =>
-  `${stream}-${mode === 'incremental' ? 'inc' : mode === 'backfill' ? 'bf' : 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
+  `${stream}-${RUN_ID_MODE[mode] ?? 'rec'}-${at.toISOString().replace(/[-:]/g, '').replace('.', '')}`;
 
 /**
  * Starts a run from the stream's durable state, unless one is already in flight: then the plan is skipped, or, for a
@@ -41,15 +46,17 @@ export async function handlePlanRun(
 ): Promise<JobOutcome> {
   const now = deps.now?.() ?? new Date();
   const stream = streamByName(p.stream);
-  const disabled = stream.disabledReason?.(deps.config) ?? null;
+  // A replay reads no API: it runs for a stream its settings switch off too (e.g. partner tickets without a key).
+  const disabled = p.mode === 'replay' ? null : (stream.disabledReason?.(deps.config) ?? null);
   if (disabled !== null) {
     log.info({ stream: p.stream, mode: p.mode }, `stream ${p.stream} is disabled: ${disabled}; run skipped`);
     return { status: 'skipped', reason: `${p.stream} is disabled: ${disabled}` };
   }
   await recordFailedRuns(p.stream, deps, log);
   const runId = runIdFor(p.stream, p.mode, now);
-  // Backfills run in a lane of their own: one at a time, alongside the incremental runs (writes are idempotent).
-  const lock = p.mode === 'backfill' ? `${p.stream}-backfill` : p.stream;
+  // Backfills and replays run in lanes of their own: one at a time, alongside the incremental runs (writes are
+  // idempotent, and a replay never moves the stream's state).
+  const lock = p.mode === 'backfill' || p.mode === 'replay' ? `${p.stream}-${p.mode}` : p.stream;
   if (!(await deps.tracker.lock(lock, runId, deps.runTimeoutMs))) {
     const holder = await deps.tracker.lockHolder(lock);
     if (p.waitForLock && waitForLock && holder !== null) {
@@ -60,6 +67,7 @@ export async function handlePlanRun(
   }
   try {
     await recordAbandoned(lock, deps, now, log);
+    if (p.mode === 'replay') return await planReplay({ runId, stream, lock, window: p.window ?? null, now }, deps, log);
     const state = await deps.state.get(p.stream);
     const ctx = { stream: p.stream, mode: p.mode, state, clickhouse: deps.clickhouse, config: deps.config, now };
     const staged = stream.sync.stage ? await stream.sync.stage(ctx) : null;

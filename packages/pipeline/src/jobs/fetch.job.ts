@@ -23,16 +23,13 @@ export const pagePayload = z.object({
   kind: z.literal('page'),
   runId: z.string(),
   stream: z.enum(STREAMS),
-  /** new: filtered to ids above the high-water id; changed: filtered to updated since; list: unfiltered. */
-  query: z.enum(['new', 'changed', 'window', 'list']),
+  /** Which of its sync strategy's queries (e.g. orders: new, changed, window, list): part of the page's source id. */
+  query: z.string().regex(/^[a-z]+$/),
   page: z.number().int().positive(),
   where: z.array(condition).optional(),
   orderBy: z.record(z.string(), z.enum(['asc', 'desc'])).optional(),
-  /**
-   * Tail walk of an unfiltered list: if every id on this page is above this one, the page before may hold records
-   * we have not seen (the list shifted), so it is fetched too.
-   */
-  stopBelowId: z.number().int().nonnegative().optional(),
+  /** Opaque to the stages: handed back to the sync strategy's `afterPage` (e.g. orders: the tail walk's stop id). */
+  meta: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
 });
 
 /** One parent of a per-parent source (e.g. one show's seats): a failing parent retries alone. */

@@ -14,8 +14,8 @@ export const planRunJob = defineJob({
   schema: z
     .object({
       stream: z.enum(STREAMS),
-      mode: z.enum(['incremental', 'reconcile', 'backfill']),
-      /** Backfill only: records created in [from, to) (ISO instants). */
+      mode: z.enum(['incremental', 'reconcile', 'backfill', 'replay']),
+      /** Backfill: records created in [from, to) (ISO instants); replay: record versions in [from, to), optional. */
       window: z.object({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }).optional(),
       /** Set by manual triggers so two of them get distinct ids; schedulers leave it out. */
       requestId: z
@@ -28,11 +28,14 @@ export const planRunJob = defineJob({
        */
       waitForLock: z.boolean().optional(),
     })
-    .refine((p) => (p.mode === 'backfill') === (p.window !== undefined), {
-      message: 'a backfill needs a window, and only a backfill takes one',
+    .refine((p) => (p.mode === 'backfill' ? p.window !== undefined : p.mode === 'replay' || p.window === undefined), {
+      message: 'a backfill needs a window, and only a backfill or a replay takes one',
       path: ['window'],
     })
-    .refine((p) => streamByName(p.stream).sync.modes.includes(p.mode), { message: 'this stream has no runs of that mode', path: ['mode'] })
+    .refine((p) => p.mode === 'replay' || streamByName(p.stream).sync.modes.includes(p.mode), {
+      message: 'this stream has no runs of that mode',
+      path: ['mode'],
+    })
     .refine((p) => !p.window || Date.parse(p.window.from) < Date.parse(p.window.to), { message: 'window.from must be before window.to', path: ['window'] }),
   jobId: (p) => `${p.stream}|plan|${p.mode}|${p.window ? `${compact(p.window.from)}-${compact(p.window.to)}|` : ''}${p.requestId ?? 'scheduled'}`,
   retry: { attempts: 5, backoffMs: 5_000 },

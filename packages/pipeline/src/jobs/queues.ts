@@ -4,4 +4,6 @@ export const QUEUES = {
   fetch: 'fetch',
   transform: 'transform',
   write: 'write',
+  /** Replay slices: read from the raw landing by the scheduler, handed to the transformer like fetched pages. */
+  replay: 'replay',
 } as const;

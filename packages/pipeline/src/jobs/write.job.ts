@@ -35,6 +35,8 @@ export const writeJob = defineJob({
   retry: { attempts: 10, backoffMs: 2_000, jitter: 1 },
   claimCheck: 'rows',
   claimCodec: rowsCodec,
+  // A page's rows and its raw landing rows (the sanitized records again, as JSON).
+  maxPayloadBytes: 1024 * 1024,
 });
 
 export type WritePayload = z.output<typeof writeJob.schema>;

@@ -1,3 +1,4 @@
+import { QUARANTINE_TABLE } from '../common/quarantine.ts';
 import { checkinsStream } from './checkins/checkins.stream.ts';
 import { clientsStream } from './clients/clients.stream.ts';
 import { colorThemesStream } from './color-themes/color-themes.stream.ts';
@@ -7,7 +8,7 @@ import { inventoryStream } from './inventory/inventory.stream.ts';
 import { ordersStream } from './orders/orders.stream.ts';
 import { partnerTicketsStream } from './partner-tickets/partner-tickets.stream.ts';
 import { promoCodesStream } from './promo-codes/promo-codes.stream.ts';
-import type { StreamDefinition } from './stream.ts';
+import { rawTableOf, type StreamDefinition } from './stream.ts';
 
 /** Every stream the pipeline runs: one line each. */
 export const STREAM_DEFINITIONS = [
@@ -33,5 +34,8 @@ export function streamByName(name: string): StreamDefinition {
   return s;
 }
 
-/** Tables any stream writes, plus quarantine: the writer refuses every other name. */
-export const WRITABLE_TABLES: ReadonlySet<string> = new Set(['quarantine', ...STREAM_DEFINITIONS.flatMap((s) => s.tables)]);
+/** Tables any stream writes, its raw landing, and quarantine: the writer refuses every other name. */
+export const WRITABLE_TABLES: ReadonlySet<string> = new Set([
+  QUARANTINE_TABLE,
+  ...STREAM_DEFINITIONS.flatMap((s) => [...s.tables.map((t) => t.name), rawTableOf(s.name)]),
+]);

@@ -5,6 +5,9 @@ import { handlePlanRun, recordFailedRuns } from '../handlers/plan-run.handler.ts
 import { fetchJob } from '../jobs/fetch.job.ts';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { RunStages } from '../state/run-stages.ts';
+import { replaySliceJob } from '../jobs/replay.job.ts';
+import { transformJob } from '../jobs/transform.job.ts';
+import { handleReplaySlice } from '../replay/replay-slice.handler.ts';
 import { RunTracker } from '../state/run-tracker.ts';
 import { RunsRepository } from '../state/runs.repository.ts';
 import { ScheduledSince } from '../state/scheduled-since.ts';
@@ -32,6 +35,8 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
   const prefix = cfg.QUEUE_PREFIX;
   const planQueue = createQueue(planRunJob, deps.redis, prefix);
   const fetchQueue = createQueue(fetchJob, deps.redis, prefix);
+  const replayQueue = createQueue(replaySliceJob, deps.redis, prefix);
+  const transformQueue = createQueue(transformJob, deps.redis, prefix);
   if (deps.registerSchedules !== false) {
     const since = new ScheduledSince(deps.redis, prefix);
     for (const stream of STREAM_DEFINITIONS) {
@@ -65,6 +70,8 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
     runs,
     clickhouse: deps.clickhouse,
     fetchQueue,
+    replayQueue,
+    replaySliceRecords: cfg.REPLAY_SLICE_RECORDS,
     config: cfg,
     runTimeoutMs: cfg.RUN_TIMEOUT,
     ...(deps.now ? { now: deps.now } : {}),
@@ -81,11 +88,30 @@ export async function startScheduler(cfg: SchedulerConfig, deps: SchedulerDeps):
       }),
     { connection: deps.redis, prefix, logger: deps.log },
   );
+  // Replay slices: read from the raw landing here (the scheduler has ClickHouse), transformed and written by the
+  // transformer and writer replicas like fetched pages.
+  const sliceDeps = { clickhouse: deps.clickhouse, transformQueue, tracker, maxQueued: cfg.REPLAY_MAX_QUEUED, ...(deps.now ? { now: deps.now } : {}) };
+  const replayWorker = startWorker(replaySliceJob, (p, { log }) => handleReplaySlice(p, sliceDeps, log), {
+    connection: deps.redis,
+    prefix,
+    logger: deps.log,
+    concurrency: 2,
+  });
+  replayWorker.on('failed', (job, err) => {
+    if (!job || job.attemptsMade < (job.opts.attempts ?? 1)) return;
+    const p = job.data as { runId: string; stream: string };
+    void tracker
+      .fail(p.runId, p.stream, `${job.id} failed after ${job.attemptsMade} attempts: ${err.message}`)
+      .catch((e: Error) => deps.log.error({ err: e.message, runId: p.runId }, 'could not record the failed replay'));
+  });
   const sweep = setInterval(() => {
     void (async () => {
       for (const s of STREAM_DEFINITIONS) await recordFailedRuns(s.name, { tracker, runs }, deps.log);
     })().catch((err: Error) => deps.log.warn({ err: err.message }, 'recording failed runs did not succeed; retrying at the next sweep'));
   }, deps.failedSweepMs ?? 5_000);
   sweep.unref();
-  return { ...stage('scheduler', [worker], [planQueue, fetchQueue], [async () => clearInterval(sweep)]), planQueue };
+  return {
+    ...stage('scheduler', [worker, replayWorker], [planQueue, fetchQueue, replayQueue, transformQueue], [async () => clearInterval(sweep)]),
+    planQueue,
+  };
 }

@@ -1,13 +1,14 @@
 import { createQueue, type Logger, type RedisConnection, startWorker } from '@qtp/shared';
 import type { TransformerConfig } from '../config/env.ts';
-import { handleTransform } from '../handlers/transform.handler.ts';
+import { handleTransform, type TransformDeps } from '../handlers/transform.handler.ts';
 import { transformJob } from '../jobs/transform.job.ts';
 import { writeJob } from '../jobs/write.job.ts';
 import { type Stage, stage } from './stage.ts';
 
-export function startTransformer(cfg: TransformerConfig, deps: { redis: RedisConnection; log: Logger }): Stage {
+export function startTransformer(cfg: TransformerConfig, deps: { redis: RedisConnection; log: Logger; transforms?: TransformDeps['transforms'] }): Stage {
   const writeQueue = createQueue(writeJob, deps.redis, cfg.QUEUE_PREFIX);
-  const worker = startWorker(transformJob, (p, { log }) => handleTransform(p, { writeQueue }, log), {
+  const handlerDeps: TransformDeps = { writeQueue, rawLanding: cfg.RAW_LANDING, ...(deps.transforms ? { transforms: deps.transforms } : {}) };
+  const worker = startWorker(transformJob, (p, { log }) => handleTransform(p, handlerDeps, log), {
     connection: deps.redis,
     prefix: cfg.QUEUE_PREFIX,
     logger: deps.log,

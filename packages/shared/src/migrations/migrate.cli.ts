@@ -5,6 +5,7 @@ import { createLogger } from '../logging/logger.ts';
 import { checkReadiness, clickhouseCheck } from '../ops/ops-server.ts';
 import { migrateEnv } from './migrate.config.ts';
 import { MigrationError, Migrator } from './migrator.ts';
+import { applyRawRetention, parseRetentionDays } from './raw-retention.ts';
 import { ensureUsers } from './users.ts';
 
 const USAGE = `usage: pnpm migrate [up|status|unlock|users|deploy]
@@ -43,6 +44,8 @@ try {
   } else {
     const { applied, skipped } = await migrator.up();
     log.info({ database: cfg.CLICKHOUSE_DATABASE, applied, skipped }, applied.length ? 'migrations applied' : 'schema up to date');
+    const days = parseRetentionDays(cfg.RAW_RETENTION);
+    await applyRawRetention(admin, { database: cfg.CLICKHOUSE_DATABASE, cluster: cfg.CLICKHOUSE_CLUSTER, days, log });
     if (command === 'deploy') await ensureUsers(admin, cfg, log);
   }
 } catch (err) {

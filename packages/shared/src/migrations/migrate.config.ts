@@ -11,6 +11,11 @@ export const migrateEnv = z.object({
   CLICKHOUSE_ETL_WRITER_PASSWORD: z.string().min(12).optional(),
   CLICKHOUSE_DATALENS_USER: z.string().default('datalens'),
   CLICKHOUSE_DATALENS_PASSWORD: z.string().min(12).optional(),
+  /** How long the raw landing keeps every record version it holds as history (`400d`); 0 keeps them forever. */
+  RAW_RETENTION: z
+    .string()
+    .regex(/^\d+d?$/, 'must be a number of days such as 400d (0 = keep forever)')
+    .default('400d'),
 });
 
 export type MigrateConfig = z.output<typeof migrateEnv>;

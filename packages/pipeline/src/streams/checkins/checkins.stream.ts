@@ -1,34 +1,26 @@
 import { isQTicketsError } from '@qtp/qtickets-client';
 import { intFromEnv } from '@qtp/shared';
-import { z } from 'zod';
 import { openBarcode } from '../../common/barcode-secret.ts';
 import { readOrGone } from '../../common/not-found.ts';
 import { durationSetting } from '../../config/settings.ts';
-import { defineStream, type PlannedItem } from '../stream.ts';
+import { defineStream, type PlannedItem, type SettingsOf } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
-import { markVanishedInParents } from '../sync/vanished.repository.ts';
 import { sanitizeCheckinRecord } from './checkins.allowlist.ts';
 import { checkinShows, dueLists, inWindow, newlyListed, pollIntervalFor, type ScanCandidate, scanCandidates } from './checkins.due.ts';
 import { CHECKIN_TABLES, checkinParentSchema, listParentSchema, transformCheckinRecord } from './checkins.transform.ts';
 
-const settings = z.object({
-  CHECKINS_MAX_REQUESTS_PER_RUN: z.number(),
-  CHECKINS_WINDOW_BEFORE: z.number(),
-  CHECKINS_WINDOW_AFTER: z.number(),
-  CHECKINS_LIST_INTERVAL: z.number(),
-  CHECKINS_POLL_INTERVAL: z.number(),
-  CHECKINS_LONG_POLL_INTERVAL: z.number(),
-});
-
 /** What is asked of GET /shows/{id}/barcodes: never the holder names (client_name, client_surname, client_middlename). */
 export const BARCODE_SELECT = ['barcode', 'admission', 'price', 'seat_name', 'zone_name', 'row', 'place'] as const;
 
-const VANISH = {
-  table: CHECKIN_TABLES.barcodes,
-  deletedColumn: 'is_valid',
-  deletedValue: 0,
-  parents: { table: CHECKIN_TABLES.lists, keys: ['show_id'] },
-} as const;
+/** The stream's scheduler settings (its code reads them typed). */
+const CHECKINS_SETTINGS = {
+  CHECKINS_MAX_REQUESTS_PER_RUN: intFromEnv(1, 100_000).default(300),
+  CHECKINS_WINDOW_BEFORE: durationSetting.default(2 * 3_600_000),
+  CHECKINS_WINDOW_AFTER: durationSetting.default(4 * 3_600_000),
+  CHECKINS_LIST_INTERVAL: durationSetting.default(15 * 60_000),
+  CHECKINS_POLL_INTERVAL: durationSetting.default(5 * 60_000),
+  CHECKINS_LONG_POLL_INTERVAL: durationSetting.default(3_600_000),
+};
 
 /**
  * Check-ins (contract §5.10, §5.11). Only around each show — from CHECKINS_WINDOW_BEFORE before its start to
@@ -85,9 +77,9 @@ export const checkinsStream = defineStream({
       );
     },
   },
-  sync: perParentSync({
+  sync: perParentSync<SettingsOf<typeof CHECKINS_SETTINGS>>({
     async due(ctx) {
-      const s = settings.parse(ctx.config);
+      const s = ctx.config;
       const now = ctx.now.getTime();
       const cadence = {
         beforeMs: s.CHECKINS_WINDOW_BEFORE,
@@ -105,7 +97,7 @@ export const checkinsStream = defineStream({
         ...scans.map(scanItem),
       ];
     },
-    budget: (ctx) => settings.parse(ctx.config).CHECKINS_MAX_REQUESTS_PER_RUN,
+    budget: (ctx) => ctx.config.CHECKINS_MAX_REQUESTS_PER_RUN,
     // A show's list is followed, in the same run, by the polls of the never-polled barcodes it returned.
     followUp: {
       after: (parent) => parent.kind === 'list',
@@ -114,22 +106,23 @@ export const checkinsStream = defineStream({
         return (await newlyListed(ctx.clickhouse, p.show_id, ctx.runId, ctx.limit)).map(scanItem);
       },
     },
-    async complete(ctx) {
-      const n = await markVanishedInParents(ctx.clickhouse, VANISH, ctx.run.runId, ctx.now);
-      if (n > 0) ctx.log.info({ barcodes: n }, 'barcodes no longer listed marked invalid');
-    },
   }),
   schedules: [{ id: 'checkins-poll', mode: 'incremental', env: 'SCHEDULE_CHECKINS', pattern: '*/5 * * * *' }],
-  settings: {
-    CHECKINS_MAX_REQUESTS_PER_RUN: intFromEnv(1, 100_000).default(300),
-    CHECKINS_WINDOW_BEFORE: durationSetting.default(2 * 3_600_000),
-    CHECKINS_WINDOW_AFTER: durationSetting.default(4 * 3_600_000),
-    CHECKINS_LIST_INTERVAL: durationSetting.default(15 * 60_000),
-    CHECKINS_POLL_INTERVAL: durationSetting.default(5 * 60_000),
-    CHECKINS_LONG_POLL_INTERVAL: durationSetting.default(3_600_000),
-  },
+  settings: CHECKINS_SETTINGS,
   priority: 10,
-  tables: [CHECKIN_TABLES.barcodes, CHECKIN_TABLES.lists, CHECKIN_TABLES.checkins],
+  // Lists and scans are observations at their fetch time: replay needs every one.
+  raw: { mode: 'history' },
+  tables: [
+    // A list is a snapshot of the valid barcodes: the ones it drops are marked invalid once the run is complete.
+    {
+      name: CHECKIN_TABLES.barcodes,
+      key: ['show_id', 'barcode_hash'],
+      version: '_ver',
+      refresh: { deletedColumn: 'is_valid', deletedValue: 0, parents: { table: CHECKIN_TABLES.lists, keys: ['show_id'] } },
+    },
+    { name: CHECKIN_TABLES.lists, key: ['show_id', 'listed_at'], version: '_ver' },
+    { name: CHECKIN_TABLES.checkins, key: ['show_id', 'barcode_hash'], version: '_ver' },
+  ],
   sanitize: (raw, { piiSalt }) => sanitizeCheckinRecord(raw, piiSalt),
   transform: transformCheckinRecord,
 });

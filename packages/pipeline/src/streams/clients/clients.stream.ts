@@ -48,10 +48,11 @@ export function transformClient(raw: unknown, ctx: TransformContext): RecordResu
 export const clientsStream = defineStream({
   name: 'clients',
   source: { kind: 'list', resource: 'clients' },
-  sync: fullRefreshSync({ vanish: [{ table: CLIENTS_TABLE, deletedColumn: 'is_deleted' }] }),
+  sync: fullRefreshSync(),
   schedules: [{ id: 'clients-refresh', mode: 'reconcile', env: 'SCHEDULE_CLIENTS', pattern: '40 4 * * *' }],
   priority: 5,
-  tables: [CLIENTS_TABLE],
+  raw: { mode: 'latest', key: (record) => String((record as { client_hash?: unknown }).client_hash ?? '') },
+  tables: [{ name: CLIENTS_TABLE, key: ['client_hash'], version: '_ver', refresh: { deletedColumn: 'is_deleted', deletedValue: 1 } }],
   sanitize: (raw, { piiSalt }) => sanitizeClient(raw, piiSalt),
   transform: transformClient,
 });

@@ -22,10 +22,10 @@ export function transformColorTheme(raw: unknown, ctx: TransformContext): Record
 export const colorThemesStream = defineStream({
   name: 'color_themes',
   source: { kind: 'unpaged', resource: 'color-themes' },
-  sync: fullRefreshSync({ vanish: [{ table: COLOR_THEMES_TABLE, deletedColumn: 'is_deleted' }] }),
+  sync: fullRefreshSync(),
   schedules: [{ id: 'color-themes-refresh', mode: 'reconcile', env: 'SCHEDULE_COLOR_THEMES', pattern: '20 */6 * * *' }],
   priority: 5,
-  tables: [COLOR_THEMES_TABLE],
+  tables: [{ name: COLOR_THEMES_TABLE, key: ['color_theme_id'], version: '_ver', refresh: { deletedColumn: 'is_deleted', deletedValue: 1 } }],
   sanitize: (raw) => allowList(raw, ['id', 'color']),
   transform: transformColorTheme,
 });

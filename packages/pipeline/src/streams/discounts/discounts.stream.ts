@@ -9,10 +9,10 @@ const refs = (v: unknown) => (Array.isArray(v) ? v.map((x) => (isObject(x) ? pic
 export const discountsStream = defineStream({
   name: 'discounts',
   source: { kind: 'list', resource: 'discounts' },
-  sync: fullRefreshSync({ vanish: [{ table: DISCOUNTS_TABLE, deletedColumn: 'is_deleted' }] }),
+  sync: fullRefreshSync(),
   schedules: [{ id: 'discounts-refresh', mode: 'reconcile', env: 'SCHEDULE_DISCOUNTS', pattern: '10 * * * *' }],
   priority: 5,
-  tables: [DISCOUNTS_TABLE],
+  tables: [{ name: DISCOUNTS_TABLE, key: ['discount_id'], version: '_ver', refresh: { deletedColumn: 'is_deleted', deletedValue: 1 } }],
   sanitize: (raw) => {
     const out = allowList(raw, DISCOUNT_FIELDS);
     if ('events' in out) out.events = refs(out.events);

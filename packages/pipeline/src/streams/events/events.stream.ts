@@ -9,7 +9,7 @@ export const eventsStream = defineStream({
   source: { kind: 'list', resource: 'events' },
   sync: fullRefreshSync(),
   schedules: [{ id: 'events-refresh', mode: 'reconcile', env: 'SCHEDULE_EVENTS', pattern: '*/30 * * * *' }],
-  tables: [SHOWS_TABLE],
+  tables: [{ name: SHOWS_TABLE, key: ['show_id'], version: '_ver' }],
   sanitize: (raw) => sanitizeEvent(raw),
   transform: (record) => transformEvent(record),
 });

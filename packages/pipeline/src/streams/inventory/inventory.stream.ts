@@ -1,14 +1,17 @@
 import { intFromEnv } from '@qtp/shared';
-import { z } from 'zod';
 import { readOrGone } from '../../common/not-found.ts';
 import { durationSetting } from '../../config/settings.ts';
-import { defineStream } from '../stream.ts';
+import { defineStream, type SettingsOf } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
 import { dueShows, showTimes } from './inventory.due.ts';
 import { INVENTORY_TABLE, transformInventory } from './inventory.transform.ts';
 import { seatsSnapshot } from './inventory.zones.ts';
 
-const settings = z.object({ INVENTORY_MAX_SHOWS_PER_RUN: z.number(), INVENTORY_NEAR_INTERVAL: z.number() });
+/** The stream's scheduler settings (its code reads them typed). */
+const INVENTORY_SETTINGS = {
+  INVENTORY_MAX_SHOWS_PER_RUN: intFromEnv(1, 100_000).default(300),
+  INVENTORY_NEAR_INTERVAL: durationSetting.default(5 * 60_000),
+};
 
 /**
  * Seat inventory per show and zone (contract §5.5): one `GET /shows/{id}/seats` (flat) per due show, snapshots kept
@@ -29,9 +32,9 @@ export const inventoryStream = defineStream({
         },
       ),
   },
-  sync: perParentSync({
+  sync: perParentSync<SettingsOf<typeof INVENTORY_SETTINGS>>({
     async due(ctx) {
-      const s = settings.parse(ctx.config);
+      const s = ctx.config;
       const now = ctx.now.getTime();
       const cadence = { nearMs: s.INVENTORY_NEAR_INTERVAL, weekMs: 3_600_000, farMs: 86_400_000 };
       const shows = dueShows(await showTimes(ctx.clickhouse), now, cadence, s.INVENTORY_MAX_SHOWS_PER_RUN);
@@ -39,12 +42,11 @@ export const inventoryStream = defineStream({
     },
   }),
   schedules: [{ id: 'inventory-snapshots', mode: 'incremental', env: 'SCHEDULE_INVENTORY', pattern: '*/5 * * * *' }],
-  settings: {
-    INVENTORY_MAX_SHOWS_PER_RUN: intFromEnv(1, 100_000).default(300),
-    INVENTORY_NEAR_INTERVAL: durationSetting.default(5 * 60_000),
-  },
+  settings: INVENTORY_SETTINGS,
   priority: 10,
-  tables: [INVENTORY_TABLE],
+  // Every snapshot: replay re-derives each bucket.
+  raw: { mode: 'history' },
+  tables: [{ name: INVENTORY_TABLE, key: ['show_id', 'zone_id', 'snapshot_bucket'], version: '_ver' }],
   sanitize: (raw) => seatsSnapshot(raw),
   transform: transformInventory,
 });

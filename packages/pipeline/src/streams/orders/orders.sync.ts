@@ -1,8 +1,9 @@
-import type { Logger } from '@qtp/shared';
+import { intFromEnv, type Logger } from '@qtp/shared';
 import { z } from 'zod';
 import type { Condition } from '../../common/api.port.ts';
 import { toApiTimestamp } from '../../common/moscow-time.ts';
-import type { DiscoverContext, PlannedPage, PrepareContext, SyncStrategy } from '../stream.ts';
+import { durationSetting } from '../../config/settings.ts';
+import type { AfterPageContext, DiscoverContext, PlannedPage, PrepareContext, SettingsOf, SyncStrategy } from '../stream.ts';
 import { searchWindowPages, windowWhere } from './backfill-plan.ts';
 import { firstOrderCreatedSince, ordersBelow } from './orders-position.repository.ts';
 import { lastPageOf, planPages, rewalkSlice } from './page-plan.ts';
@@ -24,7 +25,15 @@ const ordersParams = z.object({
 });
 type OrdersParams = z.output<typeof ordersParams>;
 
-const settings = z.object({ LOOKBACK_ORDERS: z.number(), ORDERS_REWALK_PERIOD: z.number(), ORDERS_REWALK_MAX_PAGES: z.number() });
+/** The orders stream's scheduler settings. */
+export const ORDERS_SETTINGS = {
+  LOOKBACK_ORDERS: durationSetting.default(48 * 3_600_000),
+  // Servers that ignore filters: every incremental run also re-reads a slice of older pages, the whole list once per
+  // period (126,000 orders = 2,520 pages: ~35 pages per 5-minute run, ~2 % of 5 requests/s).
+  ORDERS_REWALK_PERIOD: durationSetting.default(6 * 3_600_000),
+  ORDERS_REWALK_MAX_PAGES: intFromEnv(0, 100_000).default(200),
+};
+type OrdersSettings = SettingsOf<typeof ORDERS_SETTINGS>;
 
 /** The stream cursor of orders: where the next rolling re-walk slice starts. */
 const cursorSchema = z.object({ rewalkPage: z.number().int().positive() });
@@ -45,16 +54,16 @@ export function rewalkPages(lastPage: number, share: number, maxPages: number): 
   return Math.min(maxPages, lastPage, Math.max(1, Math.ceil(lastPage * Math.min(1, share))));
 }
 
-async function prepare(ctx: PrepareContext): Promise<OrdersParams> {
+async function prepare(ctx: PrepareContext<OrdersSettings>): Promise<OrdersParams> {
   const { state } = ctx;
   let changedSince: string | null = null;
   let changedFallbackPosition = state.pagingTotal;
   if (ctx.mode === 'incremental' && state.watermark) {
-    changedSince = new Date(Date.parse(state.watermark) - settings.parse(ctx.config).LOOKBACK_ORDERS).toISOString();
+    changedSince = new Date(Date.parse(state.watermark) - ctx.config.LOOKBACK_ORDERS).toISOString();
     const firstId = await firstOrderCreatedSince(ctx.clickhouse, changedSince);
     if (firstId !== null) changedFallbackPosition = await ordersBelow(ctx.clickhouse, firstId);
   }
-  const cfg = settings.parse(ctx.config);
+  const cfg = ctx.config;
   const sinceLast = state.lastSuccessAt ? ctx.now.getTime() - Date.parse(state.lastSuccessAt) : cfg.ORDERS_REWALK_PERIOD;
   const share = cfg.ORDERS_REWALK_PERIOD > 0 ? Math.min(1, Math.max(0, sinceLast) / cfg.ORDERS_REWALK_PERIOD) : 0;
   return {
@@ -110,6 +119,24 @@ async function discover(ctx: DiscoverContext): Promise<{ units: PlannedPage[]; p
   return { units: pages, paging, cursor: JSON.stringify({ rewalkPage: next }) };
 }
 
+const numericId = (r: unknown): number | null => {
+  const id = typeof r === 'object' && r !== null ? (r as { id?: unknown }).id : undefined;
+  return typeof id === 'number' ? id : null;
+};
+
+/**
+ * Tail walk of the unfiltered id-ascending list: if every id on the first tail page is above the high-water id
+ * (`meta.stopBelowId`), the list shifted and the page before may hold orders not seen yet, so it is read too (and
+ * checked the same way).
+ */
+export function tailWalk(ctx: AfterPageContext): PlannedPage[] {
+  const stop = ctx.unit.meta?.stopBelowId;
+  if (typeof stop !== 'number' || ctx.unit.page <= 1) return [];
+  const ids = ctx.data.map(numericId).filter((id): id is number => id !== null);
+  if (ids.length === 0 || Math.min(...ids) <= stop) return [];
+  return [{ ...ctx.unit, page: ctx.unit.page - 1 }];
+}
+
 /** Backfill: the window filter when the server honours it, else a binary search of the id-ascending list. */
 async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPage: number }): Promise<PlannedPage[]> {
   const window = ctx.window as { from: string; to: string };
@@ -128,8 +155,9 @@ async function planBackfill(ctx: DiscoverContext, paging: { total: number; perPa
  * by `updated_at >= watermark − LOOKBACK_ORDERS` (else the tail from the first order created in the look-back), the
  * whole list on the first load and on reconciliation, bounded creation windows for backfills.
  */
-export const ordersSync: SyncStrategy = {
-  kind: 'incremental',
+export const ordersSync: SyncStrategy<OrdersSettings> = {
+  cursor: cursorSchema,
+  afterPage: tailWalk,
   modes: ['incremental', 'reconcile', 'backfill'],
   prepare,
   discover,

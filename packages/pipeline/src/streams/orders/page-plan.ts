@@ -78,7 +78,9 @@ export function planPages(p: PlanInput): PlannedPage[] {
   }
   for (const page of [...list].sort((a, b) => a - b)) {
     out.push(
-      page === tailStart && p.mode === 'incremental' && p.highWaterId > 0 ? { query: 'list', page, stopBelowId: p.highWaterId } : { query: 'list', page },
+      page === tailStart && p.mode === 'incremental' && p.highWaterId > 0
+        ? { query: 'list', page, meta: { stopBelowId: p.highWaterId } }
+        : { query: 'list', page },
     );
   }
   return out;

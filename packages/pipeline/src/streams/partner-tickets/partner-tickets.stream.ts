@@ -3,19 +3,11 @@ import { intFromEnv } from '@qtp/shared';
 import { UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
 import { durationSetting } from '../../config/settings.ts';
-import { defineStream } from '../stream.ts';
+import { defineStream, type SettingsOf } from '../stream.ts';
 import { perParentSync } from '../sync/per-parent.sync.ts';
-import { markVanishedInParents } from '../sync/vanished.repository.ts';
 import { sanitizePartnerRecord } from './partner-tickets.allowlist.ts';
 import { duePartnerShows, partnerShows } from './partner-tickets.due.ts';
 import { PARTNER_TABLES, partnerParentSchema, transformPartnerRecord } from './partner-tickets.transform.ts';
-
-const settings = z.object({
-  PARTNER_TICKETS_MAX_REQUESTS_PER_RUN: z.number(),
-  PARTNER_TICKETS_MAX_REQUESTS_PER_RECONCILE: z.number(),
-  PARTNER_TICKETS_INTERVAL: z.number(),
-  PARTNER_TICKETS_SETTLE: z.number(),
-});
 
 /**
  * The scheduler only learns whether the partner key is set (the value is dropped as it is parsed): the stream is off
@@ -26,12 +18,14 @@ const presence = z
   .optional()
   .transform((v) => v !== undefined && v.trim() !== '');
 
-const VANISH = {
-  table: PARTNER_TABLES.tickets,
-  deletedColumn: 'is_deleted',
-  deletedValue: 1,
-  parents: { table: PARTNER_TABLES.refreshes, keys: ['event_id', 'show_id'] },
-} as const;
+/** The stream's scheduler settings (its code reads them typed). */
+const PARTNER_TICKETS_SETTINGS = {
+  QTICKETS_PARTNERS_TOKEN: presence,
+  PARTNER_TICKETS_MAX_REQUESTS_PER_RUN: intFromEnv(1, 100_000).default(200),
+  PARTNER_TICKETS_MAX_REQUESTS_PER_RECONCILE: intFromEnv(1, 1_000_000).default(5_000),
+  PARTNER_TICKETS_INTERVAL: durationSetting.default(3_600_000),
+  PARTNER_TICKETS_SETTLE: durationSetting.default(7 * 86_400_000),
+};
 
 /**
  * Partner tickets (contract §6, §7.10), from the Partners API v1 with its own base URL and key. There is no list-all
@@ -64,33 +58,33 @@ export const partnerTicketsStream = defineStream({
       }
     },
   },
-  sync: perParentSync({
+  sync: perParentSync<SettingsOf<typeof PARTNER_TICKETS_SETTINGS>>({
     async due(ctx) {
-      const s = settings.parse(ctx.config);
+      const s = ctx.config;
       const budget = ctx.mode === 'reconcile' ? s.PARTNER_TICKETS_MAX_REQUESTS_PER_RECONCILE : s.PARTNER_TICKETS_MAX_REQUESTS_PER_RUN;
       const cadence = { intervalMs: s.PARTNER_TICKETS_INTERVAL, settleMs: s.PARTNER_TICKETS_SETTLE };
       const shows = duePartnerShows(await partnerShows(ctx.clickhouse), ctx.now.getTime(), cadence, budget, ctx.mode);
       return shows.map((sh) => ({ query: 'item', key: `ev${sh.eventId}-sh${sh.showId}`, parent: { event_id: sh.eventId, show_id: sh.showId } }));
-    },
-    async complete(ctx) {
-      const n = await markVanishedInParents(ctx.clickhouse, VANISH, ctx.run.runId, ctx.now);
-      if (n > 0) ctx.log.info({ tickets: n }, 'partner tickets no longer returned marked deleted');
     },
   }),
   schedules: [
     { id: 'partner-tickets-refresh', mode: 'incremental', env: 'SCHEDULE_PARTNER_TICKETS', pattern: '*/15 * * * *' },
     { id: 'partner-tickets-reconcile', mode: 'reconcile', env: 'SCHEDULE_PARTNER_TICKETS_RECONCILE', pattern: '45 4 * * *' },
   ],
-  settings: {
-    QTICKETS_PARTNERS_TOKEN: presence,
-    PARTNER_TICKETS_MAX_REQUESTS_PER_RUN: intFromEnv(1, 100_000).default(200),
-    PARTNER_TICKETS_MAX_REQUESTS_PER_RECONCILE: intFromEnv(1, 1_000_000).default(5_000),
-    PARTNER_TICKETS_INTERVAL: durationSetting.default(3_600_000),
-    PARTNER_TICKETS_SETTLE: durationSetting.default(7 * 86_400_000),
-  },
-  disabledReason: (config) => (config.QTICKETS_PARTNERS_TOKEN === true ? null : 'QTICKETS_PARTNERS_TOKEN is not set'),
+  settings: PARTNER_TICKETS_SETTINGS,
+  disabledReason: (config) => (config.QTICKETS_PARTNERS_TOKEN ? null : 'QTICKETS_PARTNERS_TOKEN is not set'),
   priority: 20,
-  tables: [PARTNER_TABLES.tickets, PARTNER_TABLES.refreshes],
+  raw: { mode: 'history' },
+  tables: [
+    // Tickets gone from a show's read are marked deleted once the run is complete (only for the shows it read).
+    {
+      name: PARTNER_TABLES.tickets,
+      key: ['ticket_id'],
+      version: '_ver',
+      refresh: { deletedColumn: 'is_deleted', deletedValue: 1, parents: { table: PARTNER_TABLES.refreshes, keys: ['event_id', 'show_id'] } },
+    },
+    { name: PARTNER_TABLES.refreshes, key: ['event_id', 'show_id', 'refreshed_at'], version: '_ver' },
+  ],
   sanitize: (raw, { piiSalt }) => sanitizePartnerRecord(raw, piiSalt),
   transform: transformPartnerRecord,
 });

@@ -7,10 +7,10 @@ import { PROMO_CODE_FIELDS, PROMO_CODES_TABLE, transformPromoCode } from './prom
 export const promoCodesStream = defineStream({
   name: 'promo_codes',
   source: { kind: 'list', resource: 'promo-codes' },
-  sync: fullRefreshSync({ vanish: [{ table: PROMO_CODES_TABLE, deletedColumn: 'is_deleted' }] }),
+  sync: fullRefreshSync(),
   schedules: [{ id: 'promo-codes-refresh', mode: 'reconcile', env: 'SCHEDULE_PROMO_CODES', pattern: '15 * * * *' }],
   priority: 5,
-  tables: [PROMO_CODES_TABLE],
+  tables: [{ name: PROMO_CODES_TABLE, key: ['promo_code_id'], version: '_ver', refresh: { deletedColumn: 'is_deleted', deletedValue: 1 } }],
   sanitize: (raw) => allowList(raw, PROMO_CODE_FIELDS),
   transform: transformPromoCode,
 });

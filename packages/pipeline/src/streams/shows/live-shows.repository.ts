@@ -1,12 +1,12 @@
 import type { ClickHouseClient } from '@qtp/shared';
 import { DateTime } from 'luxon';
+import { IDENT } from '../../common/sql.ts';
 
 /** A live show (from the events stream) with the last time a per-show stream read it. */
 export type LiveShow = { showId: number; eventId: number; startMs: number; endMs: number; lastMs: number | null };
 
 /** A ClickHouse `toString(DateTime64)` in UTC as epoch ms (null stays null). */
 export const ms = (v: string | null) => (v ? DateTime.fromSQL(v, { zone: 'UTC' }).toMillis() : null);
-const IDENT = /^[a-z_][a-z0-9_]*$/;
 
 /**
  * Shows not deleted (nor their event), each with `max(<column>)` of a per-show stream's table: when it last read the

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { CompleteContext, FollowUp, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
+import type { AnySettings, FollowUp, PlannedItem, PrepareContext, SyncStrategy } from '../stream.ts';
+import { markVanishedTables } from './vanished.repository.ts';
 
 const itemsParams = z.object({ items: z.array(z.object({ key: z.string(), parent: z.record(z.string(), z.unknown()) })) });
 
@@ -7,20 +8,18 @@ const itemsParams = z.object({ items: z.array(z.object({ key: z.string(), parent
  * Per-parent sync (a partition router): the scheduler picks the parents due this run from ClickHouse (e.g. shows
  * by how close they are), within a per-run budget, and stages them in Redis; discovery fans them out in slices, each
  * parent a fetch job of its own. With `followUp`, a unit's completion adds more units to its run (the polls of the
- * barcodes a list returned) within what the budget left. `complete` runs once every item of a run is written (e.g.
- * marks what vanished from the parents this run refreshed).
+ * barcodes a list returned) within what the budget left. Once every item of a run is written, declared tables with
+ * refresh columns get what vanished from the parents this run refreshed marked.
  */
-export function perParentSync(options: {
-  due(ctx: PrepareContext): Promise<PlannedItem[]>;
+export function perParentSync<C = AnySettings>(options: {
+  due(ctx: PrepareContext<C>): Promise<PlannedItem[]>;
   /** Requests a run may spend in all, plan and follow-ups (only streams with follow-ups need it). */
-  budget?(ctx: PrepareContext): number;
+  budget?(ctx: PrepareContext<C>): number;
   followUp?: FollowUp;
-  complete?(ctx: CompleteContext): Promise<void>;
-}): SyncStrategy {
+}): SyncStrategy<C> {
   return {
-    ...(options.complete ? { complete: options.complete } : {}),
+    complete: markVanishedTables,
     ...(options.followUp ? { followUp: options.followUp } : {}),
-    kind: 'full-refresh',
     modes: ['incremental', 'reconcile'],
     async stage(ctx) {
       const items = await options.due(ctx);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rewalkPages } from '../src/streams/orders/orders.sync.ts';
-import { lastPageOf, type PlanInput, pageOfPosition, planPages, rewalkSlice } from '../src/streams/orders/page-plan.ts';
+import { rewalkPages, tailWalk } from './orders.sync.ts';
+import { lastPageOf, type PlanInput, pageOfPosition, planPages, rewalkSlice } from './page-plan.ts';
 
 const base: PlanInput = {
   mode: 'incremental',
@@ -13,7 +13,7 @@ const base: PlanInput = {
   changedFiltered: null,
   changedFallbackPosition: 0,
 };
-const summary = (p: PlanInput) => planPages(p).map((x) => `${x.query}${x.page}${x.stopBelowId ? `>${x.stopBelowId}` : ''}`);
+const summary = (p: PlanInput) => planPages(p).map((x) => `${x.query}${x.page}${x.meta?.stopBelowId ? `>${x.meta.stopBelowId}` : ''}`);
 
 describe('page planning', () => {
   it.each([
@@ -92,5 +92,20 @@ describe('page planning', () => {
     [40, 1, 0, 0],
   ])('%i pages, share %d of the period, budget %i: %i pages this run', (last, share, max, pages) => {
     expect(rewalkPages(last, share, max)).toBe(pages);
+  });
+});
+
+describe('tailWalk (the orders strategy after a tail page)', () => {
+  const unit = { query: 'list', page: 7, meta: { stopBelowId: 1_000 } };
+  it.each([
+    ['every id above the high-water id: the page before is read too', [{ id: 1_001 }, { id: 1_050 }], [{ ...unit, page: 6 }]],
+    ['an id at or below it: the walk reached known orders', [{ id: 1_000 }, { id: 1_050 }], []],
+    ['an empty page: nothing to decide on', [], []],
+  ])('%s', (_name, data, expected) => {
+    expect(tailWalk({ unit, data })).toEqual(expected);
+  });
+  it('only pages planned with a stop id, and never before page 1', () => {
+    expect(tailWalk({ unit: { query: 'list', page: 7 }, data: [{ id: 5_000 }] })).toEqual([]);
+    expect(tailWalk({ unit: { ...unit, page: 1 }, data: [{ id: 5_000 }] })).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { parseShowSeats } from '@qtp/qtickets-client';
 import { describe, expect, it } from 'vitest';
-import { dueShows, FINAL_SNAPSHOT_WINDOW_MS, type ShowTimes } from '../src/streams/inventory/inventory.due.ts';
-import { INVENTORY_TABLE, transformInventory } from '../src/streams/inventory/inventory.transform.ts';
-import { seatsSnapshot } from '../src/streams/inventory/inventory.zones.ts';
-import { fixture } from './fixtures.ts';
+import { fixture } from '../../../test/fixtures.ts';
+import { dueShows, FINAL_SNAPSHOT_WINDOW_MS, type ShowTimes } from './inventory.due.ts';
+import { INVENTORY_TABLE, transformInventory } from './inventory.transform.ts';
+import { seatsSnapshot } from './inventory.zones.ts';
 
 const seats = (name: string) => parseShowSeats(fixture<{ data: unknown }>(name).data);
 

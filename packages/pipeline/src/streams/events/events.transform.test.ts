@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeEvent } from '../src/streams/events/events.allowlist.ts';
-import { transformEvent } from '../src/streams/events/events.transform.ts';
-import { fixture } from './fixtures.ts';
+import { fixture } from '../../../test/fixtures.ts';
+import { sanitizeEvent } from './events.allowlist.ts';
+import { transformEvent } from './events.transform.ts';
 
 type Envelope = { data: Array<Record<string, unknown>> };
 const events = fixture<Envelope>('events.page1.json').data;

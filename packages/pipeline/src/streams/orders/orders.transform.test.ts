@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeOrder } from '../src/streams/orders/orders.allowlist.ts';
-import { sumMoney, transformOrder } from '../src/streams/orders/orders.transform.ts';
-import { fixture, fixtureOrders } from './fixtures.ts';
+import { fixture, fixtureOrders } from '../../../test/fixtures.ts';
+import { sanitizeOrder } from './orders.allowlist.ts';
+import { sumMoney, transformOrder } from './orders.transform.ts';
 
 const SALT = 'test-salt-0123456789abcdef';
 const clean = (o: unknown) => sanitizeOrder(o, SALT);

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { barcodeHash } from '../src/common/barcode-secret.ts';
-import { schedulerEnv } from '../src/config/env.ts';
-import { duePartnerShows, type PartnerShow } from '../src/streams/partner-tickets/partner-tickets.due.ts';
-import { partnerTicketsStream } from '../src/streams/partner-tickets/partner-tickets.stream.ts';
-import { PARTNER_TABLES, transformPartnerRecord } from '../src/streams/partner-tickets/partner-tickets.transform.ts';
-import type { RecordResult } from '../src/streams/stream.ts';
-import { fixture } from './fixtures.ts';
+import { fixture } from '../../../test/fixtures.ts';
+import { barcodeHash } from '../../common/barcode-secret.ts';
+import { schedulerEnv } from '../../config/env.ts';
+import type { RecordResult } from '../stream.ts';
+import { duePartnerShows, type PartnerShow } from './partner-tickets.due.ts';
+import { partnerTicketsStream } from './partner-tickets.stream.ts';
+import { PARTNER_TABLES, transformPartnerRecord } from './partner-tickets.transform.ts';
 
 const SALT = 'unit-salt-0123456789';
 const ctx = { fetchedAt: '2026-11-20T09:07:31.000Z', runId: 'partner_tickets-inc-1', parent: { event_id: 90455, show_id: 611301 } };

@@ -1,13 +1,13 @@
 import { createLogger } from '@qtp/shared';
 import { type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { barcodeHash } from '../src/common/barcode-secret.ts';
-import { toClickHouseUtc } from '../src/common/moscow-time.ts';
-import { schedulerEnv } from '../src/config/env.ts';
-import { checkinsStream } from '../src/streams/checkins/checkins.stream.ts';
-import { CHECKIN_TABLES, transformCheckinRecord } from '../src/streams/checkins/checkins.transform.ts';
-import type { PlannedItem, RunMode } from '../src/streams/stream.ts';
-import { showRow } from './fixtures.ts';
+import { showRow } from '../../../test/fixtures.ts';
+import { barcodeHash } from '../../common/barcode-secret.ts';
+import { toClickHouseUtc } from '../../common/moscow-time.ts';
+import { schedulerEnv } from '../../config/env.ts';
+import type { PlannedItem, RunMode } from '../stream.ts';
+import { checkinsStream } from './checkins.stream.ts';
+import { CHECKIN_TABLES, transformCheckinRecord } from './checkins.transform.ts';
 
 /** The scheduler-side planning and the writer-side vanish marking of the checkins stream, against a real ClickHouse. */
 const SALT = 'unit-salt-0123456789';
@@ -106,6 +106,7 @@ describe('checkins against ClickHouse: planning and vanished barcodes', () => {
     const rows = listRows(1, [code(1, 1), code(1, 3)], 'r2', NOW);
     for (const [t, r] of Object.entries(rows)) await insert(ch, t, r);
     await checkinsStream.sync.complete?.({
+      tables: checkinsStream.tables,
       clickhouse: ch.client,
       run: { runId: 'r2' } as Parameters<NonNullable<typeof checkinsStream.sync.complete>>[0]['run'],
       now: new Date(NOW + 60_000),

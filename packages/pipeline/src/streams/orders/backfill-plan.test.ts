@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { QTicketsApi } from '../src/common/api.port.ts';
-import { parseWindow } from '../src/requeue/requeue-window.ts';
-import { searchWindowPages } from '../src/streams/orders/backfill-plan.ts';
+import type { QTicketsApi } from '../../common/api.port.ts';
+import { parseWindow } from '../../requeue/requeue-window.ts';
+import { searchWindowPages } from './backfill-plan.ts';
 
 describe('backfill windows from the CLI', () => {
   it.each([

@@ -1,9 +1,9 @@
 import { createLogger } from '@qtp/shared';
 import { type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { partnerTicketsStream } from '../src/streams/partner-tickets/partner-tickets.stream.ts';
-import { PARTNER_TABLES, transformPartnerRecord } from '../src/streams/partner-tickets/partner-tickets.transform.ts';
-import type { CompleteContext } from '../src/streams/stream.ts';
+import type { CompleteContext } from '../stream.ts';
+import { partnerTicketsStream } from './partner-tickets.stream.ts';
+import { PARTNER_TABLES, transformPartnerRecord } from './partner-tickets.transform.ts';
 
 /** Vanished partner tickets and the sales-by-channel view, against a real ClickHouse. */
 const SALT = 'unit-salt-0123456789';
@@ -94,7 +94,13 @@ describe('partner tickets against ClickHouse', () => {
       ),
     );
     const complete = partnerTicketsStream.sync.complete as (ctx: CompleteContext) => Promise<void>;
-    await complete({ clickhouse: ch.client, run: { runId: 'r2' } as CompleteContext['run'], now: new Date('2026-11-21T11:01:00Z'), log });
+    await complete({
+      tables: partnerTicketsStream.tables,
+      clickhouse: ch.client,
+      run: { runId: 'r2' } as CompleteContext['run'],
+      now: new Date('2026-11-21T11:01:00Z'),
+      log,
+    });
     const rows = await (
       await ch.client.query({
         query: `SELECT ticket_id, show_id, is_deleted, vanished_at IS NOT NULL AS vanished FROM ${PARTNER_TABLES.tickets} FINAL ORDER BY ticket_id`,

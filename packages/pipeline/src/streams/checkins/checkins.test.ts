@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { barcodeHash, openBarcode, sealBarcode } from '../src/common/barcode-secret.ts';
-import { hashClientId } from '../src/common/client-hash.ts';
-import { chunkRecords } from '../src/handlers/fetch-item.handler.ts';
-import { type CheckinCadence, type CheckinShow, dueLists, inWindow, pollIntervalFor } from '../src/streams/checkins/checkins.due.ts';
-import { BARCODE_SELECT, checkinsStream } from '../src/streams/checkins/checkins.stream.ts';
-import { CHECKIN_TABLES, transformCheckinRecord } from '../src/streams/checkins/checkins.transform.ts';
-import type { RecordResult } from '../src/streams/stream.ts';
-import { fixture } from './fixtures.ts';
+import { fixture } from '../../../test/fixtures.ts';
+import { barcodeHash, openBarcode, sealBarcode } from '../../common/barcode-secret.ts';
+import { hashClientId } from '../../common/client-hash.ts';
+import { chunkRecords } from '../../handlers/fetch-item.handler.ts';
+import type { RecordResult } from '../stream.ts';
+import { type CheckinCadence, type CheckinShow, dueLists, inWindow, pollIntervalFor } from './checkins.due.ts';
+import { BARCODE_SELECT, checkinsStream } from './checkins.stream.ts';
+import { CHECKIN_TABLES, transformCheckinRecord } from './checkins.transform.ts';
 
 const SALT = 'unit-salt-0123456789';
 const listParent = { kind: 'list', show_id: 611301, event_id: 90455 };

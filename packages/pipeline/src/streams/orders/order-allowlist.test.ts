@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { hashClientId } from '../src/common/client-hash.ts';
-import { ALLOWED_BASKET_FIELDS, ALLOWED_ORDER_FIELDS, sanitizeOrder } from '../src/streams/orders/orders.allowlist.ts';
-import { fixture, fixtureOrders } from './fixtures.ts';
+import { fixture, fixtureOrders } from '../../../test/fixtures.ts';
+import { hashClientId } from '../../common/client-hash.ts';
+import { ALLOWED_BASKET_FIELDS, ALLOWED_ORDER_FIELDS, sanitizeOrder } from './orders.allowlist.ts';
 
 const SALT = 'test-salt-0123456789abcdef';
 
