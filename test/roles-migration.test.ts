@@ -46,7 +46,12 @@ async function parses(sql: string): Promise<string> {
 
 describe('access-management migrations, parsed by ClickHouse', () => {
   it('exist and are marked', () => {
-    expect(accessFiles.map((f) => f.file)).toEqual(['0004_roles.sql', '0013_roles_dimension_grants.sql', '0036_schema_migrations_grant.sql', '0041_raw_landing_grants.sql']);
+    expect(accessFiles.map((f) => f.file)).toEqual([
+      '0004_roles.sql',
+      '0013_roles_dimension_grants.sql',
+      '0036_schema_migrations_grant.sql',
+      '0041_raw_landing_grants.sql',
+    ]);
   });
 
   it.each([

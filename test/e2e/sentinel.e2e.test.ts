@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { QUEUES, RunTracker, TABLES } from '@qtp/pipeline';
+import { ORDER_TABLES, QUEUES, RunTracker } from '@qtp/pipeline';
 import { closeRedis, createRedis, QUEUE_STATES } from '@qtp/shared';
 import { count, uniqueName } from '@qtp/testing';
 import { Queue } from 'bullmq';
@@ -78,7 +78,7 @@ describe('Redis Sentinel failover mid-load', () => {
     expect(await set.masterPort()).toBe(set.replica.port);
     expect(await dashboardByDay(h.ch)).toEqual(truthByDay(h.sim));
     const valid = h.sim.orderIds().length - h.sim.malformedOrderIds().length;
-    expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${TABLES.orders}`)).toBe(valid);
-    expect(await count(h.ch, `SELECT count() FROM ${TABLES.orders} FINAL`)).toBe(valid);
+    expect(await count(h.ch, `SELECT uniqExact(order_id) FROM ${ORDER_TABLES.orders}`)).toBe(valid);
+    expect(await count(h.ch, `SELECT count() FROM ${ORDER_TABLES.orders} FINAL`)).toBe(valid);
   }, 100_000);
 });

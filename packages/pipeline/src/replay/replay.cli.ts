@@ -1,4 +1,17 @@
-import { closeRedis, createLogger, createQueue, createRedis, enqueue, loadConfig, logEnv, redisAddress, redisEnv, redisReady, withTimeout } from '@qtp/shared';
+import {
+  closeRedis,
+  createLogger,
+  createQueue,
+  createRedis,
+  embeddedStackDefaults,
+  enqueue,
+  loadConfig,
+  logEnv,
+  redisAddress,
+  redisEnv,
+  redisReady,
+  withTimeout,
+} from '@qtp/shared';
 import { z } from 'zod';
 import { planRunJob } from '../jobs/plan-run.job.ts';
 import { QUEUES } from '../jobs/queues.ts';
@@ -21,14 +34,14 @@ const CONNECT_TIMEOUT_MS = 10_000;
 
 const { stream, window, wait, timeoutMs } = parseRunCliArgs('replay', USAGE);
 
-const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }));
+const cfg = loadConfig(z.object({ ...logEnv, ...redisEnv }), { fallback: embeddedStackDefaults });
 const log = createLogger({ name: 'replay', level: cfg.LOG_LEVEL, format: cfg.LOG_FORMAT });
 // Connection errors go to the logger at debug level: this command reports an unreachable Redis itself, in one line.
-const redis = createRedis(cfg.REDIS_URL, 'qtp-replay', { log, errorLevel: 'debug' });
+const redis = createRedis(cfg, 'qtp-replay', { log, errorLevel: 'debug' });
 const queue = createQueue(planRunJob, redis, cfg.QUEUE_PREFIX);
 const deadline = Date.now() + timeoutMs;
 try {
-  await redisReady(redis, Math.min(timeoutMs, CONNECT_TIMEOUT_MS), `Redis at ${redisAddress(cfg.REDIS_URL)}`);
+  await redisReady(redis, Math.min(timeoutMs, CONNECT_TIMEOUT_MS), `Redis at ${redisAddress(cfg)}`, { refusedForMs: 1_000 });
   const jobId = await withTimeout(
     enqueue(queue, planRunJob, { stream, mode: 'replay', ...(window ? { window } : {}), requestId: `cli-${Date.now()}` }),
     Math.max(1, deadline - Date.now()),

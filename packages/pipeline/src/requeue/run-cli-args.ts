@@ -41,5 +41,6 @@ export function parseRunCliArgs(command: string, usage: string, options: { noWai
     wait: args.values.wait === true,
     timeoutMs,
     noWaitLock: (args.values as Record<string, unknown>)['no-wait-lock'] === true,
-    ...(args.values.from !== undefined ? { from: args.values.from } : {}) };
+    ...(args.values.from !== undefined ? { from: args.values.from } : {}),
+  };
 }

@@ -165,7 +165,7 @@ export type SyncStrategy<C = AnySettings> = {
   /** Fetcher: the pages or items this run reads, and the stream cursor to store once the run is complete. */
   discover(ctx: DiscoverContext): Promise<{ units: PlannedUnit[]; paging: { total: number; perPage: number }; cursor?: string }>;
   /** Per-parent: the run's items, staged by the scheduler instead of `prepare`'s params (see StagedPlan). */
-  stage?(ctx: PrepareContext): Promise<StagedPlan>;
+  stage?(ctx: PrepareContext<C>): Promise<StagedPlan>;
   followUp?: FollowUp;
 
   /** After a page was read: more pages of the run to read (e.g. the page before, when the list shifted). */
