@@ -14,10 +14,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
-import { planRunJob, RunTracker, STREAM_DEFINITIONS } from '@qtp/pipeline';
+import { planRunJob, RunTracker } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
 import { DateTime } from 'luxon';
+import { benchAppEnv, memory } from './load-probes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,17 +37,6 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number, d = 0) => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const minutes = (s: number) => `${fmt(s / 60, 1)} min`;
-
-/** Resident and peak-resident memory of a process, in MB, from /proc. */
-function memory(pid: number): { rss: number; hwm: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
-  } catch {
-    return { rss: 0, hwm: 0 };
-  }
-}
 
 const dir = mkdtempSync(join(tmpdir(), 'qtp-bighall-'));
 const ch = await startClickHouse({ dataDir: join(dir, 'ch') });
@@ -67,12 +57,8 @@ try {
   const hall = [...sim.truth().checkins].sort((a, b) => b.valid_barcodes - a.valid_barcodes)[0];
   if (!hall) throw new Error('the simulator has no show with barcodes');
   out(`the hall: show ${hall.show_id}, ${fmt(hall.valid_barcodes)} valid barcodes, ${fmt(hall.checked_in)} scanned (simulator truth)`);
-  const never = '0 0 1 1 *';
   const env = {
-    PATH: process.env.PATH,
-    QTP_ENV_FILE: '/dev/null',
-    QTP_ENV: 'dev',
-    ...Object.fromEntries(STREAM_DEFINITIONS.flatMap((s) => s.schedules.map((x) => [x.env, never]))),
+    ...benchAppEnv(),
     ...settings,
     REDIS_URL: redisServer.url,
     QUEUE_PREFIX: 'bighall',

@@ -7,6 +7,7 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
+import { STREAM_DEFINITIONS } from '@qtp/pipeline';
 import type { Redis } from 'ioredis';
 
 const CLK_TCK = (() => {
@@ -182,4 +183,15 @@ export async function prerenderOrderPages(source: ApiSource, concurrency = 4): P
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   return pages;
+}
+
+/** The settings every bench starts its apps with: no .env, dev mode, and no scheduled run (the bench asks for runs). */
+export function benchAppEnv(): Record<string, string | undefined> {
+  const never = '0 0 1 1 *';
+  return {
+    PATH: process.env.PATH,
+    QTP_ENV_FILE: '/dev/null',
+    QTP_ENV: 'dev',
+    ...Object.fromEntries(STREAM_DEFINITIONS.flatMap((s) => s.schedules.map((x) => [x.env, never]))),
+  };
 }

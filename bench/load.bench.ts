@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { APPS, dashboardByDay, spawnApps, startClickHouse, startRedis, stopApps, truthByDay } from '@qtp/embedded';
-import { planRunJob, QUEUES, RunTracker, STREAM_DEFINITIONS } from '@qtp/pipeline';
+import { planRunJob, QUEUES, RunTracker } from '@qtp/pipeline';
 import {
   closeRedis,
   createClickHouse,
@@ -30,7 +30,7 @@ import {
   Migrator,
   WORKER_NODE_OPTIONS,
 } from '@qtp/shared';
-import { cpuSeconds, memory, PayloadSampler, prerenderOrderPages, redisNetBytes, startApiSource } from './load-probes.ts';
+import { benchAppEnv, cpuSeconds, memory, PayloadSampler, prerenderOrderPages, redisNetBytes, startApiSource } from './load-probes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -74,12 +74,8 @@ try {
     out(`source: ${fmt(orders)} orders generated, ${fmt(pages)} pages pre-rendered in ${fmt((performance.now() - tSource) / 1000, 1)} s (its own process)`);
   }
   await fetch(`${source.url}/__sim/requests/reset`, { method: 'POST' });
-  const never = '0 0 1 1 *';
   const env = {
-    PATH: process.env.PATH,
-    QTP_ENV_FILE: '/dev/null',
-    QTP_ENV: 'dev',
-    ...Object.fromEntries(STREAM_DEFINITIONS.flatMap((s) => s.schedules.map((x) => [x.env, never]))),
+    ...benchAppEnv(),
     ...settings,
     REDIS_URL: redisServer.url,
     QUEUE_PREFIX: 'load',

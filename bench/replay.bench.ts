@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { spawnApps, startClickHouse, startRedis, stopApps } from '@qtp/embedded';
-import { ORDER_TABLES, planRunJob, RunTracker, rawTableOf, STREAM_DEFINITIONS } from '@qtp/pipeline';
+import { ORDER_TABLES, planRunJob, RunTracker, rawTableOf } from '@qtp/pipeline';
 import { closeRedis, createClickHouse, createClickHouseAdmin, createLogger, createQueue, createRedis, enqueue, Migrator } from '@qtp/shared';
 import { startSimulator } from '@qtp/simulator';
+import { benchAppEnv } from './load-probes.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,7 +52,6 @@ try {
   const admin = createClickHouseAdmin({ ...base, CLICKHOUSE_DATABASE: 'default' });
   for (const database of ['load', 'noraw', 'raw']) await new Migrator(admin, { dir: MIGRATIONS, database, log }).up();
   const sim = await startSimulator({ seed: 1, orders });
-  const never = '0 0 1 1 *';
   const redis = createRedis(redisServer.url, 'bench');
   const client = createClickHouse({ ...base, CLICKHOUSE_DATABASE: 'load' });
 
@@ -64,10 +64,7 @@ try {
   /** The four apps on one database and queue prefix; `extra` overrides settings. */
   const startApps = async (database: string, extra: Record<string, string> = {}) => {
     const env = {
-      PATH: process.env.PATH,
-      QTP_ENV_FILE: '/dev/null',
-      QTP_ENV: 'dev',
-      ...Object.fromEntries(STREAM_DEFINITIONS.flatMap((s) => s.schedules.map((x) => [x.env, never]))),
+      ...benchAppEnv(),
       ...base,
       CLICKHOUSE_DATABASE: database,
       REDIS_URL: redisServer.url,

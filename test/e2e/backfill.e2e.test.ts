@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { resolve } from 'node:path';
 import { ORDER_TABLES } from '@qtp/pipeline';
 import { createQTicketsClient } from '@qtp/qtickets-client';
 import { createLogger } from '@qtp/shared';
