@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { closeRedis, createLogger, createQueue, createRedis, type WebhookOutcome } from '@qtp/shared';
+import { CLAIM_FIELD, closeRedis, createLogger, createQueue, createRedis, type WebhookOutcome } from '@qtp/shared';
 import { type TestClickHouse, type TestRedis, testRedis, testWarehouse } from '@qtp/testing';
 import { fixtureText } from '@qtp/testing/fixtures';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -50,7 +50,15 @@ describe('webhook receiver against real Redis and ClickHouse: answers, buffer, d
       fq.getJobs(['waiting', 'delayed', 'prioritized'], 0, 1_000),
     ]);
     await Promise.all([tq.close(), fq.close()]);
-    return { transforms: t, fetches: f };
+    // A transform job's records travel by claim check: read them back as the transformer does.
+    const transforms = await Promise.all(
+      t.map(async (j) => {
+        const key = (j.data as Record<string, unknown>)[CLAIM_FIELD];
+        const records = typeof key === 'string' ? (JSON.parse((await r.redis.get(key)) ?? '[]') as unknown[]) : j.data.records;
+        return { data: { ...j.data, records }, opts: j.opts };
+      }),
+    );
+    return { transforms, fetches: f };
   };
   const drained = async (n: number) => {
     const deadline = Date.now() + 10_000;
