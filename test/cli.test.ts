@@ -112,7 +112,7 @@ describe('replay', () => {
   it('a window must be whole and ordered', async () => {
     const r = await run('replay', ['orders', '--from', '2026-10-07', '--to', '2026-10-01']);
     expect(r.code).toBe(2);
-    expect(r.err.split('\n')[0]).toBe('replay: --from (2026-10-07) must be before --to (2026-10-01)');
+    expect(r.err).toBe('replay: --from (2026-10-07) must be before --to (2026-10-01) (usage: pnpm replay --help)\n');
   });
 });
 

@@ -72,8 +72,9 @@ describe('a schema that is not migrated stops the apps at start, and status name
     }
   });
 
-  it.each(['scheduler', 'writer'])('%s exits 2 naming the database, the missing migration and `pnpm migrate`', async (app) => {
+  it.each(['scheduler', 'writer', 'webhooks'])('%s exits 2 naming the database, the missing migration and `pnpm migrate`', async (app) => {
     const env = {
+      ...(app === 'webhooks' ? { WEBHOOK_SECRET: 'test-webhook-secret-0123456789', PII_HASH_SALT: 'test-salt-0123456789abcdef', WEBHOOK_PORT: '0' } : {}),
       REDIS_URL: inject('redisUrl'),
       QUEUE_PREFIX: uniqueName('schema'),
       CLICKHOUSE_URL: partial.settings.CLICKHOUSE_URL,
