@@ -1,28 +1,12 @@
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { hashPassword } from '@qtp/dashboard';
 import { freePort } from '@qtp/embedded';
-import { testWarehouse, uniqueName } from '@qtp/testing';
+import { testWarehouse, uniqueName, waitForOutput } from '@qtp/testing';
 import { describe, expect, inject, it } from 'vitest';
 
 const app = (name: string) => resolve(import.meta.dirname, '..', 'apps', name, 'src', 'main.ts');
 const SECRET = 'tok-secret-that-must-not-leak';
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<string> {
-  return new Promise((res, rej) => {
-    let buf = '';
-    const timer = setTimeout(() => rej(new Error(`no line matching ${pattern} in ${timeoutMs} ms:\n${buf}`)), timeoutMs);
-    const on = (d: Buffer) => {
-      buf += d.toString();
-      if (pattern.test(buf)) {
-        clearTimeout(timer);
-        res(buf);
-      }
-    };
-    child.stdout?.on('data', on);
-    child.stderr?.on('data', on);
-  });
-}
 
 /** The ops server whose address the app logged (METRICS_PORT=0) answers liveness, readiness and metrics. */
 async function expectOpsEndpoints(name: string, log: string): Promise<void> {
@@ -110,7 +94,7 @@ describe('apps', () => {
           },
           stdio: ['ignore', 'pipe', 'pipe'],
         });
-        const out = await waitForLine(child, new RegExp(`"${name} started"|${name} started`), 20_000);
+        const out = await waitForOutput(child, new RegExp(`"${name} started"|${name} started`), 20_000);
         if (name !== 'dashboard') await expectOpsEndpoints(name, out);
         const exited = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
         child.kill('SIGTERM');
@@ -137,7 +121,7 @@ describe('apps', () => {
     let stderr = '';
     child.stderr?.on('data', (d) => (stderr += d));
     try {
-      const out = await waitForLine(child, /"redis error"[\s\S]*"transformer started"|"transformer started"[\s\S]*"redis error"/, 20_000);
+      const out = await waitForOutput(child, /"redis error"[\s\S]*"transformer started"|"transformer started"[\s\S]*"redis error"/, 20_000);
       const line = out.split('\n').find((l) => l.includes('"ops server listening"'));
       const url = (JSON.parse(line as string) as { url: string }).url;
       expect((await fetch(`${url}/healthz`)).status).toBe(200);
