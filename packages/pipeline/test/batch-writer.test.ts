@@ -1,7 +1,12 @@
 import { createLogger } from '@qtp/shared';
 import { count, type TestClickHouse, testWarehouse } from '@qtp/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertChunksCodec, toInsertChunk } from '../src/jobs/insert-chunks.ts';
 import { BatchWriter } from '../src/writer/batch-writer.ts';
+
+/** Rows as the writer gets them from a write job's claim: bytes, sliced out of the stored body. */
+const chunkOf = (rows: Array<Record<string, unknown>>) =>
+  insertChunksCodec.decode(Buffer.from(insertChunksCodec.encode({ t: toInsertChunk(rows) }))).t as ReturnType<typeof toInsertChunk>;
 
 const log = createLogger({ name: 'writer-test', level: 'silent' });
 
@@ -75,6 +80,30 @@ describe('BatchWriter against a real ClickHouse', () => {
     const started = Date.now();
     await writer.write('big', { quarantine: [quarantineRow('a1'), quarantineRow('a2'), quarantineRow('a3')] });
     expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('flushes at once when as many jobs wait as the worker can hold (capacity), one insert per table and shape', async () => {
+    const inserts: Array<[string, number]> = [];
+    const writer = new BatchWriter(ch.client, { batchRows: 1_000, flushMs: 60_000, capacity: 3, log, afterInsert: async (t, n) => void inserts.push([t, n]) });
+    const started = Date.now();
+    await Promise.all(
+      [1, 2, 3].map((i) =>
+        writer.write(`cap-${i}`, {
+          // as a write job brings them (insert-ready bytes from Redis), or as objects
+          stg_qtickets_api_orders_raw: i === 1 ? [orderRow(601, '2026-11-06 10:00:00.000')] : chunkOf([orderRow(600 + i, '2026-11-06 10:00:00.000')]),
+          // job 3's rows differ in shape: object lines, a second insert into the table
+          quarantine: i === 3 ? [quarantineRow(`c${i}`), { ...quarantineRow('c0'), seen_count: undefined }] : [quarantineRow(`c${i}`)],
+        }),
+      ),
+    );
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(inserts.sort()).toEqual([
+      ['quarantine', 2],
+      ['quarantine', 2],
+      ['stg_qtickets_api_orders_raw', 3],
+    ]);
+    expect(await count(ch, 'SELECT count() FROM stg_qtickets_api_orders_raw WHERE order_id BETWEEN 601 AND 603')).toBe(3);
+    expect(await count(ch, "SELECT count() FROM quarantine WHERE record_key IN ('c0', 'c1', 'c2', 'c3')")).toBe(4);
   });
 
   it('does not double a retried batch of the same jobs, even with its rows in another order (deduplication token)', async () => {

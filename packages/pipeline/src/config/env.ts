@@ -82,8 +82,12 @@ export const writerEnv = z.object({
   WRITER_FLUSH_MS: intFromEnv(10, 600_000).default(1_000),
   /** A table's batch is also flushed at about this many bytes of rows (the writer's memory stays bounded). */
   WRITER_BATCH_BYTES: intFromEnv(65_536, 1_073_741_824).default(8 * 1_048_576),
-  /** Write jobs in flight at once (each holds its page's rows until the insert holding them is confirmed). */
-  WRITER_CONCURRENCY: intFromEnv(1, 5_000).default(32),
+  /**
+   * Write jobs in flight at once (each holds its page's insert-ready rows, ~100 KB, until the insert holding them is
+   * confirmed). When all of them wait for buffered rows the batch is flushed at once (bench: 32 capped a first load
+   * at ~32 pages per WRITER_FLUSH_MS).
+   */
+  WRITER_CONCURRENCY: intFromEnv(1, 5_000).default(256),
   /** While ClickHouse is unreachable, the write queue waits this long between tries (no job attempt is spent). */
   WRITER_OUTAGE_RETRY_MS: intFromEnv(100, 600_000).default(5_000),
   DRY_RUN: boolFromEnv.default(false),

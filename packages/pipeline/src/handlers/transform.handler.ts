@@ -3,6 +3,7 @@ import type { Queue } from 'bullmq';
 import type { z } from 'zod';
 import { toClickHouseUtc } from '../common/moscow-time.ts';
 import { QUARANTINE_TABLE } from '../common/quarantine.ts';
+import { toInsertTables } from '../jobs/insert-chunks.ts';
 import type { transformJob } from '../jobs/transform.job.ts';
 import { type WritePayload, writeJob } from '../jobs/write.job.ts';
 import { rawLandingOn, rawRow } from '../streams/raw-landing.ts';
@@ -60,7 +61,7 @@ export async function handleTransform(p: TransformPayload, deps: TransformDeps, 
     runId: p.runId,
     stream: p.stream,
     source: p.source,
-    rows: tables,
+    rows: toInsertTables(tables),
     stats: { fetched: p.records.length, valid, quarantined: quarantine.length, maxId, maxUpdatedAtMs, filterIgnored: p.filterIgnored },
     ...(p.receivedAtMs !== undefined ? { receivedAtMs: p.receivedAtMs } : {}),
   };

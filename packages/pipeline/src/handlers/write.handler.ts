@@ -19,7 +19,7 @@ export type WriteDeps = FinalizeDeps &
  */
 export async function handleWrite(p: WritePayload, jobId: string, deps: WriteDeps, log: Logger): Promise<JobOutcome> {
   await deps.writer.write(jobId, p.rows);
-  const written = Object.values(p.rows).reduce((n, rows) => n + rows.length, 0);
+  const written = Object.values(p.rows).reduce((n, chunk) => n + chunk.rows, 0);
   if (p.receivedAtMs !== undefined) {
     // A webhook change belongs to no planned run: nothing to complete or finalise (and no bookkeeping left in Redis).
     deps.onChangeConfirmed?.({ stream: p.stream, receivedAtMs: p.receivedAtMs, changes: p.stats.valid });

@@ -31,6 +31,7 @@ export function startWriter(cfg: WriterConfig, deps: WriterDeps): Stage & { writ
     batchRows: cfg.WRITER_BATCH_ROWS,
     batchBytes: cfg.WRITER_BATCH_BYTES,
     flushMs: cfg.WRITER_FLUSH_MS,
+    capacity: cfg.WRITER_CONCURRENCY,
     log: deps.log,
     dryRun: cfg.DRY_RUN,
     ...(deps.afterInsert ? { afterInsert: deps.afterInsert } : {}),

@@ -16,8 +16,14 @@ import type { Redis } from 'ioredis';
 /** The field of job data holding the claim's key. */
 export const CLAIM_FIELD = '_claim';
 
-/** How the claimed field is written: e.g. rows as columns + arrays. decode(JSON.parse(JSON.stringify(encode(v)))) ≡ v. */
-export type ClaimCodec = { encode: (value: never) => unknown; decode: (stored: unknown) => unknown };
+/**
+ * How the claimed field is stored: `encode` gives the stored body (e.g. rows as insert-ready lines), `decode` takes it
+ * back as the bytes Redis returns; decode(Buffer.from(encode(v))) ≡ v. Without a codec the field is stored as JSON.
+ */
+export type ClaimCodec = { encode: (value: never) => string | Buffer; decode: (stored: Buffer) => unknown };
+
+/** The stored body of a claimed field. */
+export const encodeClaim = (check: ClaimCheck, value: unknown): string | Buffer => (check.codec ? check.codec.encode(value as never) : JSON.stringify(value));
 
 export type ClaimCheck = { field: string; ttlSeconds: number; codec: ClaimCodec | null };
 
@@ -45,7 +51,7 @@ export async function storeClaim(
   check: ClaimCheck,
   jobId: string,
   data: Record<string, unknown>,
-  body: string,
+  body: string | Buffer,
 ): Promise<Record<string, unknown>> {
   const key = claimKey(queue, jobId);
   const client = connectionOf(queue);
@@ -59,11 +65,10 @@ export async function loadClaim(redis: Redis, check: ClaimCheck, data: unknown):
   const d = (data ?? {}) as Record<string, unknown>;
   const key = d[CLAIM_FIELD];
   if (typeof key !== 'string') return { envelope: d, bulk: undefined };
-  const body = await redis.get(key);
+  const body = await redis.getBuffer(key);
   if (body === null) throw new UnrecoverableError(`the payload of this job (claim ${key}) is gone from Redis`);
   const { [CLAIM_FIELD]: _key, ...envelope } = d;
-  const stored = JSON.parse(body) as unknown;
-  return { envelope, bulk: check.codec ? check.codec.decode(stored) : stored };
+  return { envelope, bulk: check.codec ? check.codec.decode(body) : (JSON.parse(body.toString('utf8')) as unknown) };
 }
 
 /** After completion: the claim is no longer needed (best effort; its TTL removes it otherwise). */
@@ -81,7 +86,7 @@ export async function redeliver(queue: Queue, job: Job, jobId: string): Promise<
   const key = data[CLAIM_FIELD];
   if (typeof key === 'string') {
     const client = connectionOf(queue);
-    const body = await client.get(key);
+    const body = await client.getBuffer(key);
     if (body === null) throw new Error(`job ${job.id}: its claim ${key} is gone (completed jobs drop theirs)`);
     const copy = claimKey(queue, jobId);
     const ttl = await client.ttl(key);

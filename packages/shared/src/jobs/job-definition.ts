@@ -1,6 +1,6 @@
 import { type JobsOptions, type Queue, UnrecoverableError } from 'bullmq';
 import { z } from 'zod';
-import { type ClaimCheck, type ClaimCodec, storeClaim } from './claim-check.ts';
+import { type ClaimCheck, type ClaimCodec, encodeClaim, storeClaim } from './claim-check.ts';
 
 export type RetryPolicy = {
   /** Total tries, the first included. */
@@ -128,8 +128,8 @@ export async function enqueue<S extends z.ZodType>(
   const check = def.claimCheck;
   // Serialised once: the size check measures what goes to Redis.
   const bulk = check ? (data as Record<string, unknown>)[check.field] : undefined;
-  const body = JSON.stringify(check ? (check.codec ? check.codec.encode(bulk as never) : bulk) : data);
-  const size = Buffer.byteLength(body);
+  const body = check ? encodeClaim(check, bulk) : JSON.stringify(data);
+  const size = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   if (size > def.maxPayloadBytes) {
     throw new UnrecoverableError(`${def.queue} payload of ${size} bytes exceeds ${def.maxPayloadBytes}`);
   }
